@@ -1,0 +1,69 @@
+// The OpenAI Realtime (GA) wire protocol as callbridge uses it. Types come from the openai
+// package; this module only decodes server frames once, checks the fields we rely on, and
+// encodes the per-frame audio append without building an object for every 20 ms.
+import type {
+  InputAudioBufferAppendEvent,
+  RealtimeClientEvent,
+  RealtimeServerEvent,
+} from 'openai/resources/realtime/realtime';
+
+export type { RealtimeClientEvent, RealtimeServerEvent };
+
+export type ServerEventDecodeFailure = 'invalid_json' | 'not_an_event' | 'missing_fields';
+
+export type DecodedServerEvent =
+  | { ok: true; event: RealtimeServerEvent }
+  | { ok: false; failure: ServerEventDecodeFailure; type?: string };
+
+/** Fields that must be strings for the events whose contents callbridge acts on. */
+const REQUIRED_STRING_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  'response.output_audio.delta': ['delta', 'item_id', 'response_id'],
+  'response.output_audio.done': ['item_id', 'response_id'],
+  'response.output_audio_transcript.done': ['transcript', 'item_id'],
+  'conversation.item.input_audio_transcription.completed': ['transcript', 'item_id'],
+  'input_audio_buffer.speech_started': ['item_id'],
+  'input_audio_buffer.speech_stopped': ['item_id'],
+};
+
+const REQUIRED_OBJECT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  'response.created': ['response'],
+  'response.done': ['response'],
+  'session.created': ['session'],
+  'session.updated': ['session'],
+  error: ['error'],
+};
+
+export function decodeServerEvent(raw: string): DecodedServerEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { ok: false, failure: 'invalid_json' };
+  }
+  if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') {
+    return { ok: false, failure: 'not_an_event' };
+  }
+  const record = value as Record<string, unknown>;
+  const type = record['type'] as string;
+  for (const field of REQUIRED_STRING_FIELDS[type] ?? []) {
+    if (typeof record[field] !== 'string') return { ok: false, failure: 'missing_fields', type };
+  }
+  for (const field of REQUIRED_OBJECT_FIELDS[type] ?? []) {
+    if (typeof record[field] !== 'object' || record[field] === null) {
+      return { ok: false, failure: 'missing_fields', type };
+    }
+  }
+  // Unknown types pass through: the session logs them once and ignores them.
+  return { ok: true, event: value as RealtimeServerEvent };
+}
+
+const APPEND_PREFIX = '{"type":"input_audio_buffer.append","audio":"';
+const APPEND_SUFFIX = '"}';
+
+/** input_audio_buffer.append for one frame; base64 needs no JSON escaping. */
+export function encodeAudioAppend(base64Audio: string): string {
+  return APPEND_PREFIX + base64Audio + APPEND_SUFFIX;
+}
+
+/** The typed shape encodeAudioAppend produces, for tests. */
+export type EncodedAudioAppend = InputAudioBufferAppendEvent;
