@@ -54,5 +54,6 @@ export function checkCronExpression(value: unknown): void {
 }
 
 export function checkIpAddress(value: unknown): void {
-  if (typeof value !== 'string' || isIP(value) === 0) throw new Error('must be an IP address such as 0.0.0.0');
+  if (typeof value !== 'string' || isIP(value) === 0)
+    throw new Error('must be an IP address such as 0.0.0.0');
 }

@@ -16,8 +16,12 @@ describe('decodeAriEvent', () => {
       kind: 'malformed',
       reason: 'args missing',
     });
-    expect(decodeAriEvent(JSON.stringify({ type: 'StasisEnd', channel: { id: 5 } }))).toMatchObject({ kind: 'malformed' });
-    expect(decodeAriEvent(JSON.stringify({ type: 'BridgeDestroyed', bridge: {} }))).toMatchObject({ kind: 'malformed' });
+    expect(decodeAriEvent(JSON.stringify({ type: 'StasisEnd', channel: { id: 5 } }))).toMatchObject({
+      kind: 'malformed',
+    });
+    expect(decodeAriEvent(JSON.stringify({ type: 'BridgeDestroyed', bridge: {} }))).toMatchObject({
+      kind: 'malformed',
+    });
   });
 
   it('passes unknown event types on as unknown', () => {
@@ -25,6 +29,9 @@ describe('decodeAriEvent', () => {
       kind: 'unknown',
       type: 'DeviceStateChanged',
     });
-    expect(decodeAriEvent(JSON.stringify({ type: 'toString' }))).toEqual({ kind: 'unknown', type: 'toString' });
+    expect(decodeAriEvent(JSON.stringify({ type: 'toString' }))).toEqual({
+      kind: 'unknown',
+      type: 'toString',
+    });
   });
 });

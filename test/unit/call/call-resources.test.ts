@@ -5,7 +5,8 @@ describe('CallResources', () => {
   it('releases in reverse order of creation', async () => {
     const order: string[] = [];
     const resources = new CallResources();
-    for (const name of ['port', 'session', 'bridge', 'channel']) resources.add(name, () => void order.push(name));
+    for (const name of ['port', 'session', 'bridge', 'channel'])
+      resources.add(name, () => void order.push(name));
     const report = await resources.releaseAll();
     expect(order).toEqual(['channel', 'bridge', 'session', 'port']);
     expect(report.released).toEqual(order);

@@ -46,15 +46,26 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
       },
     });
-    expect(config.ari).toMatchObject({ url: 'http://pbx.example:8088/ari', username: 'gateway', app: 'frontdesk' });
-    expect(config.rtp).toMatchObject({ bind: '10.0.0.5', advertiseHost: 'gateway.internal', portMin: 30000, portMax: 30100 });
+    expect(config.ari).toMatchObject({
+      url: 'http://pbx.example:8088/ari',
+      username: 'gateway',
+      app: 'frontdesk',
+    });
+    expect(config.rtp).toMatchObject({
+      bind: '10.0.0.5',
+      advertiseHost: 'gateway.internal',
+      portMin: 30000,
+      portMax: 30100,
+    });
     expect(config.openai.baseUrl).toBe('http://127.0.0.1:9999/v1');
     expect(config.log.level).toBe('debug');
     expect(Object.isFrozen(config.rtp)).toBe(true);
   });
 
   it('lets a config file override defaults and the environment override the file', () => {
-    const file = tempFile(JSON.stringify({ rtp: { portMin: 40000, portMax: 40010 }, ari: { app: 'fromfile' } }));
+    const file = tempFile(
+      JSON.stringify({ rtp: { portMin: 40000, portMax: 40010 }, ari: { app: 'fromfile' } }),
+    );
     const config = loadConfig({ argv: ['--config', file], env: { ...required, ARI_APP: 'fromenv' } });
     expect(config.rtp.portMin).toBe(40000);
     expect(config.ari.app).toBe('fromenv');
@@ -62,7 +73,10 @@ describe('loadConfig', () => {
 
   it('names the key and the reason for each invalid value', () => {
     const problems = problemsOf(() =>
-      loadConfig({ argv: [], env: { ...required, RTP_PORT_MIN: 'abc', ARI_URL: 'ftp://pbx', RTP_FORMAT: 'opus' } }),
+      loadConfig({
+        argv: [],
+        env: { ...required, RTP_PORT_MIN: 'abc', ARI_URL: 'ftp://pbx', RTP_FORMAT: 'opus' },
+      }),
     );
     const keys = problems.map((p) => p.key);
     expect(keys).toEqual(expect.arrayContaining(['rtp.portMin', 'ari.url', 'rtp.format']));
@@ -81,22 +95,27 @@ describe('loadConfig', () => {
   });
 
   it('rejects an inverted port range, an unknown setting and a missing or broken file', () => {
-    expect(problemsOf(() => loadConfig({ argv: [], env: { ...required, RTP_PORT_MIN: '30001', RTP_PORT_MAX: '30000' } }))).toEqual([
-      { key: 'rtp.portMin', reason: 'must not exceed rtp.portMax (30000)' },
-    ]);
-    expect(problemsOf(() => loadConfig({ argv: ['--config', tempFile('{"rtp":{"jitter":3}}')], env: required }))).toEqual([
-      { key: 'rtp.jitter', reason: 'is not a known setting' },
-    ]);
-    expect(problemsOf(() => loadConfig({ argv: [], env: { ...required, CONFIG_FILE: '/nonexistent/x.json' } }))[0]?.reason).toMatch(
-      /does not exist/,
-    );
-    expect(problemsOf(() => loadConfig({ argv: ['--config', tempFile('{oops')], env: required }))[0]?.reason).toMatch(
-      /not valid JSON/,
-    );
+    expect(
+      problemsOf(() =>
+        loadConfig({ argv: [], env: { ...required, RTP_PORT_MIN: '30001', RTP_PORT_MAX: '30000' } }),
+      ),
+    ).toEqual([{ key: 'rtp.portMin', reason: 'must not exceed rtp.portMax (30000)' }]);
+    expect(
+      problemsOf(() => loadConfig({ argv: ['--config', tempFile('{"rtp":{"jitter":3}}')], env: required })),
+    ).toEqual([{ key: 'rtp.jitter', reason: 'is not a known setting' }]);
+    expect(
+      problemsOf(() => loadConfig({ argv: [], env: { ...required, CONFIG_FILE: '/nonexistent/x.json' } }))[0]
+        ?.reason,
+    ).toMatch(/does not exist/);
+    expect(
+      problemsOf(() => loadConfig({ argv: ['--config', tempFile('{oops')], env: required }))[0]?.reason,
+    ).toMatch(/not valid JSON/);
   });
 
   it('rejects an invalid cron schedule', () => {
-    const problems = problemsOf(() => loadConfig({ argv: [], env: { ...required, LEFTOVER_SWEEP_CRON: 'every minute' } }));
+    const problems = problemsOf(() =>
+      loadConfig({ argv: [], env: { ...required, LEFTOVER_SWEEP_CRON: 'every minute' } }),
+    );
     expect(problems[0]?.key).toBe('jobs.leftoverSweepCron');
   });
 });

@@ -8,7 +8,11 @@ describe('CallerSilenceFiller', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     frames = [];
-    filler = new CallerSilenceFiller({ law: 'ulaw', fillAfterMs: 60, sendBase64Frame: (f) => frames.push(f) });
+    filler = new CallerSilenceFiller({
+      law: 'ulaw',
+      fillAfterMs: 60,
+      sendBase64Frame: (f) => frames.push(f),
+    });
   });
   afterEach(() => {
     filler.stop();
@@ -46,7 +50,11 @@ describe('CallerSilenceFiller', () => {
 
   it('uses A-law silence for alaw calls', () => {
     const alaw: string[] = [];
-    const other = new CallerSilenceFiller({ law: 'alaw', fillAfterMs: 20, sendBase64Frame: (f) => alaw.push(f) });
+    const other = new CallerSilenceFiller({
+      law: 'alaw',
+      fillAfterMs: 20,
+      sendBase64Frame: (f) => alaw.push(f),
+    });
     other.start();
     vi.advanceTimersByTime(20);
     other.stop();

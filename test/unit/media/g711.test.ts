@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAlaw, decodeUlaw, encodeAlaw, encodeUlaw, SILENCE_BYTE } from '../../../src/media/codec/g711.ts';
+import {
+  decodeAlaw,
+  decodeUlaw,
+  encodeAlaw,
+  encodeUlaw,
+  SILENCE_BYTE,
+} from '../../../src/media/codec/g711.ts';
 
 describe('G.711', () => {
   it('round-trips every μ-law code except negative zero', () => {

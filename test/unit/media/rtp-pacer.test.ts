@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRtpPacketView, parseRtpPacket, type RtpPacketView } from '../../../src/media/rtp/rtp-packet.ts';
 import { RtpPacer } from '../../../src/media/rtp/rtp-pacer.ts';
+import {
+  createRtpPacketView,
+  parseRtpPacket,
+  type RtpPacketView,
+} from '../../../src/media/rtp/rtp-packet.ts';
 
 interface Sent {
   at: number;
@@ -23,7 +27,11 @@ describe('RtpPacer', () => {
       send: (packet) => {
         const header = createRtpPacketView();
         expect(parseRtpPacket(packet, header)).toBeNull();
-        sent.push({ at: performance.now(), header, payload: Buffer.from(packet.subarray(header.payloadOffset)) });
+        sent.push({
+          at: performance.now(),
+          header,
+          payload: Buffer.from(packet.subarray(header.payloadOffset)),
+        });
       },
     });
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createRtpPacketView, parseRtpPacket, writeRtpHeader } from '../../../src/media/rtp/rtp-packet.ts';
 
-function packet(options: { csrc?: number; extensionWords?: number; padding?: number; payload?: number } = {}): Buffer {
+function packet(
+  options: { csrc?: number; extensionWords?: number; padding?: number; payload?: number } = {},
+): Buffer {
   const csrc = options.csrc ?? 0;
   const extensionWords = options.extensionWords ?? -1;
   const payload = options.payload ?? 160;

@@ -1,0 +1,161 @@
+// The /bridges, /playbacks, /applications, /asterisk and /events operations the fake implements,
+// as Asterisk 22's api-docs declare them.
+
+import { type OperationDecl, oneOf, op, pathParam, q, req, variablesBody } from './ari-declaration-types.ts';
+
+const bridgeId = pathParam('bridgeId');
+
+export const ASTERISK_OPERATIONS: readonly OperationDecl[] = [
+  op('asterisk', 'GET', '/asterisk/info', 'getInfo', 'AsteriskInfo', 'Asterisk system information', [
+    q('only', { allowMultiple: true, allowableValues: oneOf('build', 'system', 'config', 'status') }),
+  ]),
+  op('asterisk', 'GET', '/asterisk/ping', 'ping', 'AsteriskPing', 'Response pong message', []),
+];
+
+export const BRIDGE_AND_INFO_OPERATIONS: readonly OperationDecl[] = [
+  op('bridges', 'GET', '/bridges', 'list', 'List[Bridge]', 'List active bridges', []),
+  op(
+    'bridges',
+    'POST',
+    '/bridges',
+    'create',
+    'Bridge',
+    'Create a bridge',
+    [q('type'), q('bridgeId'), q('name'), variablesBody],
+    [[409, 'Bridge with the same bridgeId already exists']],
+  ),
+  op(
+    'bridges',
+    'POST',
+    '/bridges/{bridgeId}',
+    'createWithId',
+    'Bridge',
+    'Create a bridge with a given id',
+    [q('type'), bridgeId, q('name'), variablesBody],
+    [[409, 'Bridge with the same bridgeId already exists']],
+  ),
+  op(
+    'bridges',
+    'GET',
+    '/bridges/{bridgeId}',
+    'get',
+    'Bridge',
+    'Bridge details',
+    [bridgeId],
+    [[404, 'Bridge not found']],
+  ),
+  op(
+    'bridges',
+    'DELETE',
+    '/bridges/{bridgeId}',
+    'destroy',
+    'void',
+    'Destroy a bridge',
+    [bridgeId],
+    [[404, 'Bridge not found']],
+  ),
+  op(
+    'bridges',
+    'POST',
+    '/bridges/{bridgeId}/addChannel',
+    'addChannel',
+    'void',
+    'Add channels to a bridge',
+    [
+      bridgeId,
+      req('channel', 'Missing parameter channel', { allowMultiple: true }),
+      q('role'),
+      q('absorbDTMF', { dataType: 'boolean', defaultValue: false }),
+      q('mute', { dataType: 'boolean', defaultValue: false }),
+      q('inhibitConnectedLineUpdates', { dataType: 'boolean', defaultValue: false }),
+    ],
+    [
+      [400, 'Channel not found'],
+      [404, 'Bridge not found'],
+      [409, 'Bridge not in Stasis application; Channel currently recording'],
+      [422, 'Channel not in Stasis application'],
+    ],
+  ),
+  op(
+    'bridges',
+    'POST',
+    '/bridges/{bridgeId}/removeChannel',
+    'removeChannel',
+    'void',
+    'Remove channels from a bridge',
+    [bridgeId, req('channel', 'Missing parameter channel', { allowMultiple: true })],
+    [
+      [400, 'Channel not found'],
+      [404, 'Bridge not found'],
+      [409, 'Bridge not in Stasis application'],
+      [422, 'Channel not in this bridge'],
+    ],
+  ),
+  op(
+    'bridges',
+    'POST',
+    '/bridges/{bridgeId}/play',
+    'play',
+    'Playback',
+    'Play media to the bridge',
+    [
+      bridgeId,
+      req('media', 'Missing parameter media', { allowMultiple: true }),
+      q('announcer_format'),
+      q('lang'),
+      q('offsetms', { dataType: 'int', defaultValue: 0, allowableValues: { valueType: 'RANGE', min: 0 } }),
+      q('skipms', { dataType: 'int', defaultValue: 3000, allowableValues: { valueType: 'RANGE', min: 0 } }),
+      q('playbackId'),
+    ],
+    [
+      [404, 'Bridge not found'],
+      [409, 'Bridge not in a Stasis application'],
+      [422, 'The format specified is unknown on this system'],
+    ],
+  ),
+
+  op(
+    'playbacks',
+    'GET',
+    '/playbacks/{playbackId}',
+    'get',
+    'Playback',
+    'Playback details',
+    [pathParam('playbackId')],
+    [[404, 'The playback cannot be found']],
+  ),
+  op(
+    'playbacks',
+    'DELETE',
+    '/playbacks/{playbackId}',
+    'stop',
+    'void',
+    'Stop a playback',
+    [pathParam('playbackId')],
+    [[404, 'The playback cannot be found']],
+  ),
+
+  op('applications', 'GET', '/applications', 'list', 'List[Application]', 'List applications', []),
+  op(
+    'applications',
+    'GET',
+    '/applications/{applicationName}',
+    'get',
+    'Application',
+    'Application details',
+    [pathParam('applicationName')],
+    [[404, 'Application does not exist.']],
+  ),
+
+  op(
+    'events',
+    'GET',
+    '/events',
+    'eventWebsocket',
+    'Message',
+    'WebSocket connection for events',
+    [req('app', "Missing param 'app'", { allowMultiple: true }), q('subscribeAll', { dataType: 'boolean' })],
+    [],
+    { upgrade: 'websocket', websocketProtocol: 'ari' },
+  ),
+];
