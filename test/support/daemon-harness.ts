@@ -1,0 +1,160 @@
+// Runs the real daemon (the same Daemon class main.ts starts) in this process against a fake
+// Asterisk and a fake Realtime server, capturing every log line it writes.
+import { expect } from 'vitest';
+import { type Config, loadConfig } from '../../src/config/load-config.ts';
+import { Daemon } from '../../src/daemon.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import {
+  FakeAsterisk,
+  type FakeAsteriskOptions,
+  type PlaceCallOptions,
+} from './fake-asterisk/fake-asterisk.ts';
+import type { FakeCall } from './fake-asterisk/fake-call.ts';
+import { FakeRealtimeServer, type FakeRealtimeStartOptions } from './fake-realtime/fake-realtime-server.ts';
+
+export interface HarnessOptions {
+  /** Config overrides, by environment variable name. */
+  env?: Record<string, string>;
+  asterisk?: FakeAsteriskOptions;
+  realtime?: FakeRealtimeStartOptions;
+}
+
+export type LogLine = Record<string, unknown> & { level: string; msg: string };
+
+export const TEST_SECRETS = { ariPassword: 'ari-secret-7f3a9c', apiKey: 'sk-test-fake' } as const;
+
+/** Each vitest worker gets its own RTP port range so parallel files never collide. */
+function rtpPortRange(): { min: number; max: number } {
+  const worker = Number(process.env['VITEST_POOL_ID'] ?? process.env['VITEST_WORKER_ID'] ?? 1);
+  const min = 30000 + (worker % 50) * 200;
+  return { min, max: min + 199 };
+}
+
+export class DaemonHarness {
+  readonly asterisk: FakeAsterisk;
+  readonly realtime: FakeRealtimeServer;
+  readonly config: Config;
+  readonly logs: LogLine[];
+  #daemon: Daemon | null;
+
+  private constructor(
+    asterisk: FakeAsterisk,
+    realtime: FakeRealtimeServer,
+    config: Config,
+    logs: LogLine[],
+    daemon: Daemon,
+  ) {
+    this.asterisk = asterisk;
+    this.realtime = realtime;
+    this.config = config;
+    this.logs = logs;
+    this.#daemon = daemon;
+  }
+
+  static async start(options: HarnessOptions = {}): Promise<DaemonHarness> {
+    const asterisk = await FakeAsterisk.start({ password: TEST_SECRETS.ariPassword, ...options.asterisk });
+    const realtime = await FakeRealtimeServer.start({ apiKey: TEST_SECRETS.apiKey, ...options.realtime });
+    const { config, logs, daemon } = await DaemonHarness.startDaemon(asterisk, realtime, options.env ?? {});
+    return new DaemonHarness(asterisk, realtime, config, logs, daemon);
+  }
+
+  static async startDaemon(
+    asterisk: FakeAsterisk,
+    realtime: FakeRealtimeServer,
+    env: Record<string, string>,
+  ): Promise<{ config: Config; logs: LogLine[]; daemon: Daemon }> {
+    const ports = rtpPortRange();
+    const config = loadConfig({
+      argv: [],
+      env: {
+        ARI_URL: asterisk.url,
+        ARI_USERNAME: asterisk.username,
+        ARI_PASSWORD: asterisk.password,
+        OPENAI_API_KEY: TEST_SECRETS.apiKey,
+        OPENAI_BASE_URL: realtime.baseUrl,
+        RTP_BIND: '127.0.0.1',
+        RTP_ADVERTISE_HOST: '127.0.0.1',
+        RTP_PORT_MIN: String(ports.min),
+        RTP_PORT_MAX: String(ports.max),
+        LOG_LEVEL: 'debug',
+        ...env,
+      },
+    });
+    const logs: LogLine[] = [];
+    const logger = createLogger(config.log, {
+      write: (line: string) => {
+        logs.push(JSON.parse(line) as LogLine);
+      },
+    });
+    const daemon = await Daemon.start(config, logger);
+    return { config, logs, daemon };
+  }
+
+  get daemon(): Daemon {
+    if (this.#daemon === null) throw new Error('the daemon was stopped');
+    return this.#daemon;
+  }
+
+  placeCall(options: Partial<PlaceCallOptions> = {}): Promise<FakeCall> {
+    return this.asterisk.placeCall({
+      did: '1000',
+      callerNumber: '+15551234567',
+      callerName: 'Test Caller',
+      app: this.config.ari.app,
+      ...options,
+    });
+  }
+
+  /** Log lines with this message, optionally of one call. */
+  logged(msg: string, callId?: string): LogLine[] {
+    return this.logs.filter(
+      (line) => line.msg === msg && (callId === undefined || line['callId'] === callId),
+    );
+  }
+
+  async waitForLog(
+    msg: string,
+    predicate: (line: LogLine) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<LogLine> {
+    let found: LogLine | undefined;
+    await this.asterisk.waitFor(() => {
+      found = this.logs.find((line) => line.msg === msg && predicate(line));
+      return found !== undefined;
+    }, timeoutMs);
+    return found!;
+  }
+
+  /** The summary line of the call whose caller channel is `channelId`. */
+  waitForCallEnded(channelId: string, timeoutMs = 5000): Promise<LogLine> {
+    return this.waitForLog('call ended', (line) => line['channelId'] === channelId, timeoutMs);
+  }
+
+  /** Nothing the daemon created is left: no bridge or channel in Asterisk, no port, no open session. */
+  async expectNothingLeft(): Promise<void> {
+    const daemon = this.daemon;
+    await this.asterisk
+      .waitFor(
+        () =>
+          this.asterisk.bridges().length === 0 &&
+          this.asterisk.channels().every((channel) => !channel.id.startsWith(`${this.config.ari.app}-`)) &&
+          daemon.orchestrator.activeCalls === 0 &&
+          daemon.ports.leased === 0 &&
+          this.realtime.sessions.every((session) => session.closed),
+        5000,
+      )
+      .catch(() => undefined);
+    expect(this.asterisk.bridges()).toEqual([]);
+    expect(this.asterisk.channels().map((channel) => channel.name)).toEqual([]);
+    expect(daemon.orchestrator.activeCalls).toBe(0);
+    expect(daemon.ports.leased).toBe(0);
+    expect(this.realtime.sessions.map((session) => session.closed)).not.toContain(false);
+  }
+
+  async stop(): Promise<void> {
+    await this.#daemon?.stop();
+    this.#daemon = null;
+    await this.asterisk.stop();
+    await this.realtime.stop();
+  }
+}
