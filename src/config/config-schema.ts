@@ -310,6 +310,7 @@ export const configSchema: convict.Schema<AppConfig> = {
     leftoverMinAgeMs: positiveMs(
       'A resource younger than this is never swept (it may be a call being set up).',
       60_000,
+      'LEFTOVER_MIN_AGE_MS',
     ),
   },
   log: {

@@ -120,6 +120,9 @@ describe('bridges and playbacks', () => {
   });
 
   it('refuses media on a channel that has not entered Stasis yet', async () => {
+    // A StasisStart delay far longer than two local requests, so a loaded machine cannot win the race.
+    await asterisk.stop();
+    asterisk = await FakeAsterisk.start({ playbackDurationMs: 40, externalMediaStasisStartDelayMs: 2000 });
     const em = await ari(asterisk, 'POST', '/channels/externalMedia', {
       query: { app: 'callbridge', external_host: '127.0.0.1:9', format: 'ulaw' },
     });

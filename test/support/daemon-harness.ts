@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { type Config, loadConfig } from '../../src/config/load-config.ts';
 import { Daemon } from '../../src/daemon.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { nowMs } from './fake-asterisk/asterisk-time.ts';
 import {
   FakeAsterisk,
   type FakeAsteriskOptions,
@@ -20,6 +21,9 @@ export interface HarnessOptions {
 }
 
 export type LogLine = Record<string, unknown> & { level: string; msg: string };
+
+/** When each captured log line was written, on the fakes' clock (epoch ms, sub-millisecond). */
+const writtenAt = new WeakMap<LogLine, number>();
 
 export const TEST_SECRETS = { ariPassword: 'ari-secret-7f3a9c', apiKey: 'sk-test-fake' } as const;
 
@@ -83,7 +87,9 @@ export class DaemonHarness {
     const logs: LogLine[] = [];
     const logger = createLogger(config.log, {
       write: (line: string) => {
-        logs.push(JSON.parse(line) as LogLine);
+        const parsed = JSON.parse(line) as LogLine;
+        writtenAt.set(parsed, nowMs());
+        logs.push(parsed);
       },
     });
     const daemon = await Daemon.start(config, logger);
@@ -130,6 +136,42 @@ export class DaemonHarness {
     return this.waitForLog('call ended', (line) => line['channelId'] === channelId, timeoutMs);
   }
 
+  /** Channels still in Asterisk other than callers handed back to the dialplan. */
+  channelsLeft(): string[] {
+    const handedBack = new Set(
+      this.asterisk
+        .calls()
+        .filter((call) => call.continuedTo !== undefined)
+        .map((call) => call.channelId),
+    );
+    return this.asterisk
+      .channels()
+      .filter((channel) => !handedBack.has(channel.id))
+      .map((channel) => channel.name);
+  }
+
+  /** When the daemon wrote `line`, comparable with the fakes' `at` times (pino's `time` is whole ms). */
+  loggedAt(line: LogLine): number {
+    const at = writtenAt.get(line);
+    if (at === undefined) throw new Error(`'${line.msg}' is not a line this harness captured`);
+    return at;
+  }
+
+  /** What the daemon still holds or left in Asterisk, in words; empty once everything is released. */
+  leftovers(): string[] {
+    const daemon = this.daemon;
+    const { activeCalls } = daemon.orchestrator;
+    return [
+      ...this.asterisk.bridges().map((bridge) => `bridge ${bridge.id}`),
+      ...this.channelsLeft().map((name) => `channel ${name}`),
+      ...(activeCalls > 0 ? [`${activeCalls} active call(s) in the daemon`] : []),
+      ...(daemon.ports.leased > 0 ? [`${daemon.ports.leased} leased RTP port(s)`] : []),
+      ...this.realtime.sessions
+        .filter((session) => !session.closed)
+        .map((s) => `Realtime session ${s.index}`),
+    ];
+  }
+
   /** Nothing the daemon created is left: no bridge or channel in Asterisk, no port, no open session. */
   async expectNothingLeft(): Promise<void> {
     const daemon = this.daemon;
@@ -137,7 +179,7 @@ export class DaemonHarness {
       .waitFor(
         () =>
           this.asterisk.bridges().length === 0 &&
-          this.asterisk.channels().every((channel) => !channel.id.startsWith(`${this.config.ari.app}-`)) &&
+          this.channelsLeft().length === 0 &&
           daemon.orchestrator.activeCalls === 0 &&
           daemon.ports.leased === 0 &&
           this.realtime.sessions.every((session) => session.closed),
@@ -145,7 +187,7 @@ export class DaemonHarness {
       )
       .catch(() => undefined);
     expect(this.asterisk.bridges()).toEqual([]);
-    expect(this.asterisk.channels().map((channel) => channel.name)).toEqual([]);
+    expect(this.channelsLeft()).toEqual([]);
     expect(daemon.orchestrator.activeCalls).toBe(0);
     expect(daemon.ports.leased).toBe(0);
     expect(this.realtime.sessions.map((session) => session.closed)).not.toContain(false);
