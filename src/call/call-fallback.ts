@@ -2,8 +2,8 @@
 // mid-call): never silence. Either a configured sound then a hangup, or the call continues in
 // the dialplan (e.g. to a human queue).
 import type { Logger } from '../observability/logger.ts';
+import { ignoringGone } from '../telephony/ari/ari-errors.ts';
 import type { AriRest, DialplanTarget } from '../telephony/ari/ari-rest.ts';
-import { ignoringGone } from './media-path.ts';
 
 export interface FallbackSettings {
   action: 'hangup' | 'continue';

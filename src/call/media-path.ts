@@ -4,7 +4,7 @@
 // the call id and is registered for release before it is requested.
 import { lookup } from 'node:dns/promises';
 import type { RtpPeer } from '../media/rtp/external-media-port.ts';
-import type { AriRequestError } from '../telephony/ari/ari-errors.ts';
+import { ignoringGone } from '../telephony/ari/ari-errors.ts';
 import type { AriRest } from '../telephony/ari/ari-rest.ts';
 import type { Channel } from '../telephony/ari/ari-types.ts';
 import { ownedId } from './call-ids.ts';
@@ -44,16 +44,6 @@ export class MediaPathError extends Error {
     });
     this.name = 'MediaPathError';
     this.step = step;
-  }
-}
-
-/** Release steps tolerate "not found": the object is already gone, which is what we wanted. */
-export async function ignoringGone(operation: Promise<void>): Promise<void> {
-  try {
-    await operation;
-  } catch (error) {
-    if ((error as AriRequestError).notFound) return;
-    throw error;
   }
 }
 

@@ -4,8 +4,8 @@
 // serving. Anything that belongs to a call in progress, or is newer than the cut-off, is left alone.
 
 import { parseOwnedId } from '../call/call-ids.ts';
-import { ignoringGone } from '../call/media-path.ts';
 import type { Logger } from '../observability/logger.ts';
+import { ignoringGone } from '../telephony/ari/ari-errors.ts';
 import type { AriRest } from '../telephony/ari/ari-rest.ts';
 import type { Channel } from '../telephony/ari/ari-types.ts';
 

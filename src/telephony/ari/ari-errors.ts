@@ -28,3 +28,13 @@ export class AriRequestError extends Error {
     return /not found|does not exist/i.test(this.asteriskMessage);
   }
 }
+
+/** Teardown tolerates "not found": the object is already gone, which is what we wanted. */
+export async function ignoringGone(operation: Promise<void>): Promise<void> {
+  try {
+    await operation;
+  } catch (error) {
+    if (error instanceof AriRequestError && error.notFound) return;
+    throw error;
+  }
+}
