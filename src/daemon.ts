@@ -11,7 +11,7 @@ import type { Logger } from './observability/logger.ts';
 import { connectAriClient } from './telephony/ari/ari-connect.ts';
 import { ariOrigin } from './telephony/ari/ari-credentials.ts';
 import { AriEventStream } from './telephony/ari/ari-event-stream.ts';
-import { AriClientRest } from './telephony/ari/ari-rest.ts';
+import { AriClientRest, type AriRest } from './telephony/ari/ari-rest.ts';
 
 export class Daemon {
   readonly orchestrator: CallOrchestrator;
@@ -20,6 +20,7 @@ export class Daemon {
   readonly sweeper: LeftoverSweeper;
   readonly #config: Config;
   readonly #log: Logger;
+  readonly #ari: AriRest;
   #sweepTask: ScheduledTask | null = null;
   #stopping: Promise<void> | null = null;
 
@@ -31,10 +32,12 @@ export class Daemon {
       ports: RtpPortPool;
       events: AriEventStream;
       sweeper: LeftoverSweeper;
+      ari: AriRest;
     },
   ) {
     this.#config = config;
     this.#log = log;
+    this.#ari = parts.ari;
     this.orchestrator = parts.orchestrator;
     this.ports = parts.ports;
     this.events = parts.events;
@@ -76,9 +79,14 @@ export class Daemon {
         reconnectMinDelayMs: config.ari.reconnectMinDelayMs,
         reconnectMaxDelayMs: config.ari.reconnectMaxDelayMs,
       },
-      { onEvent: orchestrator.handleEvent },
+      {
+        onEvent: orchestrator.handleEvent,
+        onConnected: (reconnected) => {
+          if (reconnected) void daemon.#reconcile();
+        },
+      },
     );
-    const daemon = new Daemon(config, log, { orchestrator, ports, events, sweeper });
+    const daemon = new Daemon(config, log, { orchestrator, ports, events, sweeper, ari });
     await events.connect(config.ari.connectTimeoutMs);
     log.info(
       { ari: origin, app: config.ari.app, topology: config.media.topology },
@@ -121,6 +129,21 @@ export class Daemon {
       );
     await this.events.close();
     this.#log.info({ leasedPorts: this.ports.leased }, 'stopped');
+  }
+
+  /** Events may have been missed while the socket was down: end calls whose caller is gone. */
+  async #reconcile(): Promise<void> {
+    try {
+      const live = new Set((await this.#ari.listChannels()).map((channel) => channel.id));
+      const ended = this.orchestrator.reconcile(live);
+      this.#log.info(
+        { ended, activeCalls: this.orchestrator.activeCalls },
+        'reconciled calls after ARI reconnect',
+      );
+    } catch (error) {
+      this.#log.warn({ cause: (error as Error).message }, 'could not reconcile calls after ARI reconnect');
+    }
+    await this.#sweep(Date.now() - this.#config.jobs.leftoverMinAgeMs);
   }
 
   async #sweep(cutoffEpochMs: number): Promise<void> {

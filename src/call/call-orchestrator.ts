@@ -72,6 +72,22 @@ export class CallOrchestrator {
     this.#accepting = false;
   }
 
+  /**
+   * After the events socket was down, events may have been lost: a call whose caller channel no
+   * longer exists in Asterisk is ended as if its hangup had arrived.
+   */
+  reconcile(liveChannelIds: ReadonlySet<string>): number {
+    let ended = 0;
+    for (const call of this.#calls.values()) {
+      if (liveChannelIds.has(call.callerChannelId) || call.phase === 'ending' || call.phase === 'ended')
+        continue;
+      call.log.info('caller channel is gone after an ARI reconnect; ending the call');
+      call.callerLeft();
+      ended++;
+    }
+    return ended;
+  }
+
   async endAll(reason: CallEndReason): Promise<void> {
     await Promise.all([...this.#calls.values()].map((call) => call.end(reason)));
   }
