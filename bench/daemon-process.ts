@@ -45,6 +45,10 @@ export class DaemonProcess {
       args: [MAIN],
       env: {
         PATH: process.env['PATH'] ?? '',
+        // e.g. BENCH_DAEMON_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the daemon alone.
+        ...(process.env['BENCH_DAEMON_NODE_OPTIONS']
+          ? { NODE_OPTIONS: process.env['BENCH_DAEMON_NODE_OPTIONS'] }
+          : {}),
         ARI_URL: asterisk.url,
         ARI_USERNAME: asterisk.username,
         ARI_PASSWORD: asterisk.password,
