@@ -19,8 +19,12 @@ function* entries(node: Record<string, unknown>, prefix = ''): Generator<[string
 
 const rows = ['| Key | Environment variable | Default | Meaning |', '| --- | --- | --- | --- |'];
 for (const [key, entry] of entries(configSchema as unknown as Record<string, unknown>)) {
-  const allowed = Array.isArray(entry.format) ? ` One of: ${entry.format.map((v) => `\`${v}\``).join(', ')}.` : '';
+  const allowed = Array.isArray(entry.format)
+    ? ` One of: ${entry.format.map((v) => `\`${v}\``).join(', ')}.`
+    : '';
   const value = entry.sensitive ? '(required, secret)' : `\`${JSON.stringify(entry.default)}\``;
-  rows.push(`| \`${key}\` | ${entry.env ? `\`${entry.env}\`` : ''} | ${value} | ${entry.doc ?? ''}${allowed} |`);
+  rows.push(
+    `| \`${key}\` | ${entry.env ? `\`${entry.env}\`` : ''} | ${value} | ${entry.doc ?? ''}${allowed} |`,
+  );
 }
 process.stdout.write(`${rows.join('\n')}\n`);

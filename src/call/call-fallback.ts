@@ -1,18 +1,12 @@
 // What a caller gets when the AI cannot serve the call (the session would not open, or failed
 // mid-call): never silence. Either a configured sound then a hangup, or the call continues in
 // the dialplan (e.g. to a human queue).
+import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../observability/logger.ts';
 import { ignoringGone } from '../telephony/ari/ari-errors.ts';
 import type { AriRest, DialplanTarget } from '../telephony/ari/ari-rest.ts';
 
-export interface FallbackSettings {
-  action: 'hangup' | 'continue';
-  sound: string;
-  soundTimeoutMs: number;
-  context: string;
-  extension: string;
-  priority: number;
-}
+export type FallbackSettings = Config['failure'];
 
 export interface FallbackCall {
   ari: AriRest;

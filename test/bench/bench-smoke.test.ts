@@ -1,57 +1,21 @@
 // `npm run bench` end to end with one call: the daemon, the fake Realtime server and the fake
 // Asterisk all run, and every figure of the table comes out as a number. No timing is checked.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runNodeScript } from '../support/run-node-script.ts';
 
 const BENCH = fileURLToPath(new URL('../../bench/bench.ts', import.meta.url));
-const children: ChildProcess[] = [];
-
-// SIGTERM lets the benchmark kill its own children (daemon, fake Realtime) before it exits.
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
-});
-
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BENCH, ...args], {
-      env: { PATH: process.env['PATH'] ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 const number = String.raw`-?\d+\.\d{2}`;
 const figureRow = (label: string) =>
   new RegExp(String.raw`^${label}.*\s+(\d+)\s+${number}\s+${number}\s+${number}$`, 'm');
 
 describe('the benchmark', () => {
   it('runs one call through separate daemon and fake processes and prints every figure', async () => {
-    const { code, stdout, stderr } = await runBench([
-      '--calls',
-      '1',
-      '--warmup',
-      '0',
-      '--rtp-port-min',
-      '43000',
-    ]);
+    const { code, stdout, stderr } = await runNodeScript(
+      BENCH,
+      ['--calls', '1', '--warmup', '0', '--rtp-port-min', '43000'],
+      { timeoutMs: 28_000 },
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/== 1 concurrent call .*: 1\/1 completed/);

@@ -1,43 +1,12 @@
 // `npm run simulate` as a user runs it: a child process that drives one whole call through the
 // real daemon, prints a timeline of every stage and writes the caller's side to a WAV file.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runNodeScript } from '../support/run-node-script.ts';
 
 const SCRIPT = path.resolve(import.meta.dirname, '../../scripts/simulate.ts');
-
-interface ScriptRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runScript(args: string[], timeoutMs: number): Promise<ScriptRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`simulate did not exit within ${timeoutMs} ms; stdout:\n${stdout}\nstderr:\n${stderr}`),
-      );
-    }, timeoutMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
 
 describe('npm run simulate', () => {
   let dir: string | undefined;
@@ -49,7 +18,7 @@ describe('npm run simulate', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'callbridge-simulate-'));
     const wavPath = path.join(dir, 'call.wav');
 
-    const run = await runScript(['--wav', wavPath], 28_000);
+    const run = await runNodeScript(SCRIPT, ['--wav', wavPath], { timeoutMs: 28_000 });
 
     expect(run.stderr, run.stdout).toBe('');
     expect(run.code, run.stdout).toBe(0);

@@ -5,6 +5,7 @@ import type {
   RealtimeSessionCreateRequest,
   SessionUpdateEvent,
 } from 'openai/resources/realtime/realtime';
+import type { Config } from '../../config/load-config.ts';
 import { type G711Law, REALTIME_FORMAT } from '../../media/codec/g711.ts';
 
 export interface AgentVoiceSettings {
@@ -13,13 +14,7 @@ export interface AgentVoiceSettings {
   voice: string;
   instructions: string;
   inputTranscriptionModel: string;
-  vad: {
-    type: 'server_vad' | 'semantic_vad';
-    threshold: number;
-    prefixPaddingMs: number;
-    silenceDurationMs: number;
-    eagerness: 'low' | 'medium' | 'high' | 'auto';
-  };
+  vad: Config['openai']['vad'];
 }
 
 function turnDetection(vad: AgentVoiceSettings['vad']): RealtimeAudioInputTurnDetection {
