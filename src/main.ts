@@ -1,9 +1,11 @@
 #!/usr/bin/env node
+import { AgentsFileError } from './agents/agents-file.ts';
 import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts';
 // callbridge daemon entry point: load config, connect to Asterisk, take calls until a signal.
 import { Daemon } from './daemon.ts';
 import { routeCronLogs } from './jobs/cron-logging.ts';
 import { createLogger } from './observability/logger.ts';
+import { CallStoreOpenError } from './store/open-call-store.ts';
 import { AriConnectError } from './telephony/ari/ari-errors.ts';
 
 const EXIT_CONFIG = 78;
@@ -33,6 +35,14 @@ async function main(): Promise<void> {
       log.fatal({ url: error.url }, error.message);
       process.exit(EXIT_UNAVAILABLE);
     }
+    if (error instanceof AgentsFileError) {
+      log.fatal({ file: config.agents.file, problems: error.problems }, error.message);
+      process.exit(EXIT_CONFIG);
+    }
+    if (error instanceof CallStoreOpenError) {
+      log.fatal({ dataDir: error.dataDir }, error.message);
+      process.exit(EXIT_CONFIG);
+    }
     throw error;
   }
 
@@ -60,6 +70,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  process.on('SIGHUP', () => {
+    log.info('SIGHUP: reloading the agents file');
+    daemon.reloadAgents();
+  });
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,8 @@
 // or any leftover found later can be traced to its call: <app>-<kind>-<callId>.
 import { randomBytes } from 'node:crypto';
 
-export type OwnedKind = 'br' | 'em' | 'snoop' | 'pb';
+/** Media bridge, externalMedia, snoop, playback, transfer target channel, transfer bridge. */
+export type OwnedKind = 'br' | 'em' | 'snoop' | 'pb' | 'xfer' | 'xbr';
 
 export function newCallId(): string {
   return `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
@@ -16,7 +17,7 @@ export function ownedId(app: string, kind: OwnedKind, callId: string, suffix?: n
 export function parseOwnedId(app: string, id: string): { kind: OwnedKind; callId: string } | null {
   const prefix = `${app}-`;
   if (!id.startsWith(prefix)) return null;
-  const match = /^(br|em|snoop|pb)-([a-z0-9]+)(?:-\d+)?$/.exec(id.slice(prefix.length));
+  const match = /^(br|em|snoop|pb|xfer|xbr)-([a-z0-9]+)(?:-\d+)?$/.exec(id.slice(prefix.length));
   if (!match) return null;
   return { kind: match[1] as OwnedKind, callId: match[2]! };
 }

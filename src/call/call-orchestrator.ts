@@ -1,21 +1,37 @@
 // Routes ARI events to calls. A StasisStart is either a channel callbridge created itself
-// (externalMedia, snoop: it settles a wait in ChannelArrivals) or a caller, which becomes a new
-// CallSession. Hangups, lost media objects and finished playbacks go to the call they belong to,
-// found by the caller's channel id or by the call id inside the ids we assigned.
+// (externalMedia, snoop, a transfer target: it settles a wait in ChannelArrivals) or a caller,
+// which becomes a new CallSession. Hangups, keypad digits, lost media objects and finished
+// playbacks go to the call they belong to, found by the caller's channel id or by the call id
+// inside the ids we assigned. Callers handed to a person live on as BridgedTransfers.
 import type { Logger } from '../observability/logger.ts';
 import type { AriEvent, Channel } from '../telephony/ari/ari-types.ts';
+import type { BridgedTransfer } from './bridged-transfer.ts';
+import type { TransferRegistry } from './call-handover.ts';
 import { newCallId, parseOwnedId } from './call-ids.ts';
 import { type CallEndReason, type CallServices, CallSession } from './call-session.ts';
+
+export type OrchestratorServices = Omit<CallServices, 'transfers'>;
 
 export class CallOrchestrator {
   readonly #services: CallServices;
   readonly #log: Logger;
   readonly #calls = new Map<string, CallSession>();
   readonly #byCaller = new Map<string, CallSession>();
+  readonly #transfers = new Map<string, BridgedTransfer>();
   #accepting = true;
 
-  constructor(services: CallServices) {
-    this.#services = services;
+  constructor(services: OrchestratorServices) {
+    const transfers: TransferRegistry = {
+      started: (transfer) => {
+        this.#transfers.set(transfer.callerChannelId, transfer);
+        this.#transfers.set(transfer.targetChannelId, transfer);
+      },
+      ended: (transfer) => {
+        this.#transfers.delete(transfer.callerChannelId);
+        this.#transfers.delete(transfer.targetChannelId);
+      },
+    };
+    this.#services = { ...services, transfers };
     this.#log = services.logger;
   }
 
@@ -23,15 +39,22 @@ export class CallOrchestrator {
     return this.#calls.size;
   }
 
+  /** Callers connected to a person after a transfer, still bridged by us. */
+  get activeTransfers(): number {
+    return new Set(this.#transfers.values()).size;
+  }
+
   calls(): IterableIterator<CallSession> {
     return this.#calls.values();
   }
 
-  /** True if this id (a channel, bridge or playback) belongs to a call in progress. */
+  /** True if this id (a channel, bridge or playback) belongs to a call or transfer in progress. */
   owns(id: string): boolean {
-    if (this.#byCaller.has(id)) return true;
+    if (this.#byCaller.has(id) || this.#transfers.has(id)) return true;
     const owned = parseOwnedId(this.#services.config.ari.app, id);
-    return owned !== null && this.#calls.has(owned.callId);
+    if (owned === null) return false;
+    if (this.#calls.has(owned.callId)) return true;
+    return [...this.#transfers.values()].some((transfer) => transfer.bridgeId === id);
   }
 
   handleEvent = (event: AriEvent): void => {
@@ -42,17 +65,26 @@ export class CallOrchestrator {
         return;
       case 'StasisEnd':
       case 'ChannelHangupRequest':
+        this.#onChannelGone(
+          event.channel.id,
+          event.type,
+          event.type === 'ChannelHangupRequest' ? event.cause : undefined,
+        );
+        return;
       case 'ChannelDestroyed':
-        this.#onChannelGone(event.channel.id, event.type);
+        this.#onChannelGone(event.channel.id, event.type, event.cause);
         return;
-      case 'BridgeDestroyed':
-        this.#callOf(event.bridge.id)?.mediaResourceLost(`bridge ${event.bridge.id}`);
+      case 'BridgeDestroyed': {
+        const owned = parseOwnedId(this.#services.config.ari.app, event.bridge.id);
+        if (owned?.kind === 'br')
+          this.#calls.get(owned.callId)?.mediaResourceLost(`bridge ${event.bridge.id}`);
         return;
+      }
       case 'PlaybackFinished':
         this.#callOf(event.playback.id)?.playbackFinished(event.playback.id);
         return;
       case 'ChannelDtmfReceived':
-        this.#byCaller.get(event.channel.id)?.log.debug({ digit: event.digit }, 'caller pressed a key');
+        this.#byCaller.get(event.channel.id)?.keypad(event.digit);
         return;
       case 'ChannelStateChange':
       case 'ChannelEnteredBridge':
@@ -85,6 +117,9 @@ export class CallOrchestrator {
       call.callerLeft();
       ended++;
     }
+    for (const [channelId, transfer] of [...this.#transfers]) {
+      if (!liveChannelIds.has(channelId)) void transfer.partyLeft(channelId);
+    }
     return ended;
   }
 
@@ -94,7 +129,11 @@ export class CallOrchestrator {
 
   #onCallerArrived(channel: Channel, args: readonly string[]): void {
     const app = this.#services.config.ari.app;
-    if (parseOwnedId(app, channel.id) !== null || this.#byCaller.has(channel.id)) {
+    if (
+      parseOwnedId(app, channel.id) !== null ||
+      this.#byCaller.has(channel.id) ||
+      this.#transfers.has(channel.id)
+    ) {
       // A channel of ours that arrived after its call ended (its release hangs it up), or a repeat.
       this.#log.debug({ channelId: channel.id }, 'ignoring StasisStart of a known channel');
       return;
@@ -113,16 +152,25 @@ export class CallOrchestrator {
     void call.start();
   }
 
-  #onChannelGone(channelId: string, eventType: string): void {
+  #onChannelGone(channelId: string, eventType: string, cause: number | undefined): void {
+    const transfer = this.#transfers.get(channelId);
+    if (transfer) {
+      void transfer.partyLeft(channelId);
+      return;
+    }
     const asCaller = this.#byCaller.get(channelId);
     if (asCaller) {
       asCaller.callerLeft();
       return;
     }
-    const call = this.#callOf(channelId);
-    if (call && call.phase !== 'ending' && call.phase !== 'ended') {
-      call.mediaResourceLost(`channel ${channelId} (${eventType})`);
+    const owned = parseOwnedId(this.#services.config.ari.app, channelId);
+    const call = owned === null ? undefined : this.#calls.get(owned.callId);
+    if (!call || call.phase === 'ending' || call.phase === 'ended') return;
+    if (owned?.kind === 'xfer') {
+      if (eventType !== 'StasisEnd') call.transferTargetGone(cause);
+      return;
     }
+    call.mediaResourceLost(`channel ${channelId} (${eventType})`);
   }
 
   #callOf(id: string): CallSession | undefined {

@@ -36,6 +36,43 @@ export interface AppConfig {
   media: {
     topology: 'snoop' | 'bridge';
   };
+  ring: {
+    answer: 'when-ready' | 'immediately';
+    minMs: number;
+    maxMs: number;
+  };
+  agents: {
+    file: string;
+  };
+  store: {
+    dataDir: string;
+  };
+  memory: {
+    summaryTimeoutMs: number;
+    retentionDays: number;
+  };
+  records: {
+    retentionDays: number;
+  };
+  pool: {
+    size: number;
+    maxAgeMs: number;
+  };
+  tools: {
+    allowHttpHosts: string[];
+  };
+  prices: {
+    audioInputPerMTok: number;
+    audioOutputPerMTok: number;
+    textInputPerMTok: number;
+    textOutputPerMTok: number;
+    cachedInputPerMTok: number;
+  };
+  admin: {
+    host: string;
+    port: number;
+    token: string;
+  };
   openai: {
     apiKey: string;
     baseUrl: string;
@@ -68,6 +105,7 @@ export interface AppConfig {
   jobs: {
     leftoverSweepCron: string;
     leftoverMinAgeMs: number;
+    retentionCron: string;
   };
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -177,6 +215,129 @@ export const configSchema: convict.Schema<AppConfig> = {
       format: ['snoop', 'bridge'],
       default: 'snoop',
       env: 'MEDIA_TOPOLOGY',
+    },
+  },
+  ring: {
+    answer: {
+      doc: 'when-ready: ring while preparing and answer once the greeting is buffered (or at ring.maxMs); immediately: answer at once, then prepare.',
+      format: ['when-ready', 'immediately'],
+      default: 'when-ready',
+      env: 'ANSWER_MODE',
+    },
+    minMs: positiveMs('Least ringing before answering (keep a ring or two).', 0, 'RING_MIN_MS'),
+    maxMs: positiveMs(
+      'Most ringing while preparing; the call is answered then even if the greeting is not ready.',
+      4000,
+      'RING_MAX_MS',
+    ),
+  },
+  agents: {
+    file: {
+      doc: 'Agents file (YAML or JSON) with one agent per dialled number; empty: one default agent from the openai.* and greeting.* settings. Reloaded on change and on SIGHUP.',
+      format: String,
+      default: '',
+      env: 'AGENTS_FILE',
+    },
+  },
+  store: {
+    dataDir: {
+      doc: 'Directory of the embedded call store (callbridge.sqlite): call records and caller memory; empty disables both.',
+      format: String,
+      default: 'data',
+      env: 'STORE_DATA_DIR',
+    },
+  },
+  memory: {
+    summaryTimeoutMs: positiveMs(
+      'Longest wait at the end of a call for the model to summarise it for the caller memory.',
+      4000,
+    ),
+    retentionDays: {
+      doc: 'Caller memory unused for this many days is deleted; 0 keeps it forever.',
+      format: 'nat',
+      default: 180,
+      env: 'MEMORY_RETENTION_DAYS',
+    },
+  },
+  records: {
+    retentionDays: {
+      doc: 'Call records older than this many days are deleted; 0 keeps them forever.',
+      format: 'nat',
+      default: 0,
+      env: 'RECORDS_RETENTION_DAYS',
+    },
+  },
+  pool: {
+    size: {
+      doc: 'Realtime sessions kept open and configured per agent ahead of calls; 0 turns the warm pool off.',
+      format: 'nat',
+      default: 0,
+      env: 'POOL_SIZE',
+    },
+    maxAgeMs: positiveMs(
+      'A pooled session idle since it opened for this long is closed and replaced (the provider limits session length).',
+      45 * 60_000,
+    ),
+  },
+  tools: {
+    allowHttpHosts: {
+      doc: 'Hosts webhook tools may reach over plain http (all others need https), comma separated.',
+      format: Array,
+      default: [],
+      env: 'TOOLS_ALLOW_HTTP_HOSTS',
+    },
+  },
+  prices: {
+    audioInputPerMTok: {
+      doc: 'USD per million audio input tokens, for cost estimates.',
+      format: Number,
+      default: 32,
+      env: 'PRICE_AUDIO_INPUT_PER_MTOK',
+    },
+    audioOutputPerMTok: {
+      doc: 'USD per million audio output tokens.',
+      format: Number,
+      default: 64,
+      env: 'PRICE_AUDIO_OUTPUT_PER_MTOK',
+    },
+    textInputPerMTok: {
+      doc: 'USD per million text input tokens.',
+      format: Number,
+      default: 4,
+      env: 'PRICE_TEXT_INPUT_PER_MTOK',
+    },
+    textOutputPerMTok: {
+      doc: 'USD per million text output tokens.',
+      format: Number,
+      default: 16,
+      env: 'PRICE_TEXT_OUTPUT_PER_MTOK',
+    },
+    cachedInputPerMTok: {
+      doc: 'USD per million cached input tokens.',
+      format: Number,
+      default: 0.4,
+      env: 'PRICE_CACHED_INPUT_PER_MTOK',
+    },
+  },
+  admin: {
+    host: {
+      doc: 'Address of the admin HTTP server (call records API); loopback unless you mean to expose it.',
+      format: checkIpAddress,
+      default: '127.0.0.1',
+      env: 'ADMIN_HOST',
+    },
+    port: {
+      doc: 'Port of the admin HTTP server; 0 disables it.',
+      format: 'port',
+      default: 8089,
+      env: 'ADMIN_PORT',
+    },
+    token: {
+      doc: 'Bearer token the admin HTTP server requires; empty for none.',
+      format: String,
+      default: '',
+      env: 'ADMIN_TOKEN',
+      sensitive: true,
     },
   },
   openai: {
@@ -312,6 +473,12 @@ export const configSchema: convict.Schema<AppConfig> = {
       60_000,
       'LEFTOVER_MIN_AGE_MS',
     ),
+    retentionCron: {
+      doc: 'node-cron schedule for deleting expired caller memory and call records; empty disables.',
+      format: checkCronExpression,
+      default: '17 3 * * *',
+      env: 'RETENTION_CRON',
+    },
   },
   log: {
     level: {

@@ -64,7 +64,7 @@ describe('barge-in', () => {
     const call = await harness.placeCall();
     const session = await harness.realtime.waitForSession(0);
     await session.waitFor(() => session.responses[0]?.status === 'completed', 5000);
-    await harness.asterisk.waitFor(() => call.heardAudio().length >= 2400, 5000);
+    await harness.asterisk.waitFor(() => call.heardPayloads().length >= 2400, 5000);
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     await call.sendAudio(tone(700, 400, 'ulaw'));

@@ -47,7 +47,7 @@ describe('a phone call end to end', () => {
       .waitFor(() => session.responses[0]?.status === 'completed', 5000)
       .then(() => session.responses[0]!);
     expect(greeting.source).toBe('client');
-    await harness.asterisk.waitFor(() => call.heardAudio().length >= greeting.audio.length, 5000);
+    await harness.asterisk.waitFor(() => call.heardPayloads().length >= greeting.audio.length, 5000);
     const heard = call.heard;
     expect(heard[0]!.marker).toBe(true);
     for (let i = 1; i < heard.length; i++) {
@@ -79,10 +79,12 @@ describe('a phone call end to end', () => {
     const ended = await harness.waitForCallEnded(call.channelId);
     expect(ended).toMatchObject({ reason: 'caller_hangup', callerOutcome: 'gone', releaseFailures: [] });
     expect(ended['released']).toEqual([
+      'conversation timers',
       'caller silence filler',
       'snoop channel',
       'externalMedia channel',
       'bridge',
+      'call summary',
       'realtime session',
       'pacer',
       'rtp port',

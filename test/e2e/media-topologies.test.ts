@@ -22,7 +22,7 @@ describe.each([
     await session.waitFor(() => session.responses[0]?.status === 'completed', 5000);
     expect(session.config.audio?.input?.format?.type).toBe(format === 'ulaw' ? 'audio/pcmu' : 'audio/pcma');
     const greeting = session.responses[0]!;
-    await harness.asterisk.waitFor(() => call.heardAudio().length >= greeting.audio.length, 5000);
+    await harness.asterisk.waitFor(() => call.heardPayloads().length >= greeting.audio.length, 5000);
     expect(call.heard.every((packet) => packet.path === path)).toBe(true);
     expect(call.heard[0]!.payloadType).toBe(format === 'ulaw' ? 0 : 8);
     expect(

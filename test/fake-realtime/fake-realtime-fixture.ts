@@ -43,3 +43,26 @@ export async function startWithClient(
   await client.waitForEvent('session.created');
   return { rt, client, session };
 }
+
+export const lookupOrderTool = {
+  type: 'function',
+  name: 'lookup_order',
+  description: 'Look up an order by its number.',
+  parameters: { type: 'object', properties: { orderNumber: { type: 'string' } }, required: ['orderNumber'] },
+} as const;
+
+export const endCallTool = {
+  type: 'function',
+  name: 'end_call',
+  description: 'End the call after saying goodbye.',
+  parameters: { type: 'object', properties: { reason: { type: 'string' } } },
+} as const;
+
+/** G.711 μ-law both ways plus the two tools above, as the daemon would configure a call. */
+export async function startWithTools(
+  options: FakeRealtimeStartOptions = {},
+): Promise<{ rt: FakeRealtimeServer; client: RealtimeTestClient; session: FakeRealtimeSession }> {
+  const started = await startWithClient(options);
+  await started.client.useG711('audio/pcmu', { tools: [lookupOrderTool, endCallTool], tool_choice: 'auto' });
+  return started;
+}

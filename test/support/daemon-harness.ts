@@ -1,5 +1,8 @@
 // Runs the real daemon (the same Daemon class main.ts starts) in this process against a fake
 // Asterisk and a fake Realtime server, capturing every log line it writes.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'vitest';
 import { type Config, loadConfig } from '../../src/config/load-config.ts';
 import { Daemon } from '../../src/daemon.ts';
@@ -81,6 +84,8 @@ export class DaemonHarness {
         RTP_PORT_MIN: String(ports.min),
         RTP_PORT_MAX: String(ports.max),
         LOG_LEVEL: 'debug',
+        STORE_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'callbridge-store-')),
+        ADMIN_PORT: '0',
         ...env,
       },
     });

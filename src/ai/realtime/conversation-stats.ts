@@ -1,16 +1,27 @@
-// What one call's conversation amounted to: for the call's summary log line and, later, its record.
+// What one call's conversation amounted to: for the call's summary log line and its record.
 import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  inputAudioTokens: number;
+  outputAudioTokens: number;
+  inputTextTokens: number;
+  outputTextTokens: number;
+  cachedInputTokens: number;
+}
 
 export interface ConversationStats {
   framesAppended: number;
   responses: number;
   callerTurns: number;
   bargeIns: number;
+  toolCalls: number;
   errorEvents: number;
   malformedEvents: number;
-  /** Caller stopped speaking (or greeting requested) → first agent audio queued, per turn. */
+  /** Caller stopped speaking (or a response was requested) → first agent audio queued, per turn. */
   turnLatenciesMs: number[];
-  usage: { inputTokens: number; outputTokens: number; inputAudioTokens: number; outputAudioTokens: number };
+  usage: TokenUsage;
 }
 
 export function createConversationStats(): ConversationStats {
@@ -19,17 +30,30 @@ export function createConversationStats(): ConversationStats {
     responses: 0,
     callerTurns: 0,
     bargeIns: 0,
+    toolCalls: 0,
     errorEvents: 0,
     malformedEvents: 0,
     turnLatenciesMs: [],
-    usage: { inputTokens: 0, outputTokens: 0, inputAudioTokens: 0, outputAudioTokens: 0 },
+    usage: {
+      inputTokens: 0,
+      outputTokens: 0,
+      inputAudioTokens: 0,
+      outputAudioTokens: 0,
+      inputTextTokens: 0,
+      outputTextTokens: 0,
+      cachedInputTokens: 0,
+    },
   };
 }
 
 export function recordUsage(stats: ConversationStats, usage: RealtimeResponseUsage | undefined): void {
   if (!usage) return;
-  stats.usage.inputTokens += usage.input_tokens ?? 0;
-  stats.usage.outputTokens += usage.output_tokens ?? 0;
-  stats.usage.inputAudioTokens += usage.input_token_details?.audio_tokens ?? 0;
-  stats.usage.outputAudioTokens += usage.output_token_details?.audio_tokens ?? 0;
+  const total = stats.usage;
+  total.inputTokens += usage.input_tokens ?? 0;
+  total.outputTokens += usage.output_tokens ?? 0;
+  total.inputAudioTokens += usage.input_token_details?.audio_tokens ?? 0;
+  total.inputTextTokens += usage.input_token_details?.text_tokens ?? 0;
+  total.cachedInputTokens += usage.input_token_details?.cached_tokens ?? 0;
+  total.outputAudioTokens += usage.output_token_details?.audio_tokens ?? 0;
+  total.outputTextTokens += usage.output_token_details?.text_tokens ?? 0;
 }

@@ -2,6 +2,7 @@
 // same law as the RTP leg (nothing is transcoded), voice, instructions and turn detection.
 import type {
   RealtimeAudioInputTurnDetection,
+  RealtimeFunctionTool,
   RealtimeSessionCreateRequest,
   SessionUpdateEvent,
 } from 'openai/resources/realtime/realtime';
@@ -15,6 +16,8 @@ export interface AgentVoiceSettings {
   instructions: string;
   inputTranscriptionModel: string;
   vad: Config['openai']['vad'];
+  /** Functions the model may call; empty for none. */
+  tools: readonly RealtimeFunctionTool[];
 }
 
 function turnDetection(vad: AgentVoiceSettings['vad']): RealtimeAudioInputTurnDetection {
@@ -53,6 +56,8 @@ export function buildSessionUpdate(settings: AgentVoiceSettings): SessionUpdateE
       },
       output: { format, voice: settings.voice },
     },
+    tools: [...settings.tools],
+    tool_choice: 'auto',
   };
   return { type: 'session.update', session };
 }

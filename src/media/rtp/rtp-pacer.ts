@@ -30,6 +30,10 @@ export interface RtpPacerOptions {
   now?: () => number;
   /** Called after each frame leaves, with how late it was against its deadline. */
   onFrameSent?: (lateMs: number) => void;
+  /** Queue audio without sending until release(): the call is not answered yet. */
+  held?: boolean;
+  /** Called when a talk spurt has played out completely (not when interrupted). */
+  onPlayedOut?: () => void;
 }
 
 export interface InterruptResult {
@@ -54,6 +58,7 @@ export class RtpPacer {
   readonly stats: RtpPacerStats = { framesSent: 0, talkSpurts: 0, underruns: 0, stallResyncs: 0 };
   readonly #send: (packet: Buffer) => void;
   readonly #onFrameSent: ((lateMs: number) => void) | undefined;
+  readonly #onPlayedOut: (() => void) | undefined;
   readonly #now: () => number;
   readonly #payloadType: number;
   readonly #silence: number;
@@ -66,6 +71,7 @@ export class RtpPacer {
   #lastSentAt: number | null = null;
   #spurtStarting = false;
   #stopped = false;
+  #held: boolean;
 
   // Queue of audio chunks with the item each belongs to; #head is the next chunk to play.
   readonly #chunks: Buffer[] = [];
@@ -80,7 +86,9 @@ export class RtpPacer {
   constructor(options: RtpPacerOptions) {
     this.#send = options.send;
     this.#onFrameSent = options.onFrameSent;
+    this.#onPlayedOut = options.onPlayedOut;
     this.#now = options.now ?? (() => performance.now());
+    this.#held = options.held ?? false;
     this.#payloadType = PAYLOAD_TYPE[options.law];
     this.#silence = SILENCE_BYTE[options.law];
     this.#ssrc = options.ssrc ?? randomInt(0, 2 ** 32);
@@ -111,13 +119,14 @@ export class RtpPacer {
     this.#chunkItems.push(itemId);
     this.#queuedBytes += audio.length;
     if (!this.#playedBytes.has(itemId)) this.#rememberItem(itemId);
-    if (!this.#clock.running) {
-      this.#spurtStarting = true;
-      this.stats.talkSpurts++;
-      const now = this.#now();
-      this.#sendFrame(0);
-      this.#clock.start(now + FRAME_MS);
-    }
+    if (!this.#clock.running && !this.#held) this.#startSpurt();
+  }
+
+  /** The call is answered: audio queued meanwhile starts playing at once. */
+  release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    if (this.#queuedBytes > 0 && !this.#stopped) this.#startSpurt();
   }
 
   /** Barge-in: drops everything queued at once and says how much of the current item was heard. */
@@ -135,9 +144,18 @@ export class RtpPacer {
     this.#clock.stop();
   }
 
+  #startSpurt(): void {
+    this.#spurtStarting = true;
+    this.stats.talkSpurts++;
+    const now = this.#now();
+    this.#sendFrame(0);
+    this.#clock.start(now + FRAME_MS);
+  }
+
   readonly #onTick = (lateMs: number): void => {
     if (this.#queuedBytes === 0) {
       this.#clock.stop();
+      this.#onPlayedOut?.();
       return;
     }
     this.stats.stallResyncs = this.#clock.resyncs;

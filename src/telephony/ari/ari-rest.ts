@@ -22,6 +22,15 @@ export interface SnoopRequest {
   whisper: SnoopDirection;
 }
 
+export interface OriginateRequest {
+  endpoint: string;
+  channelId: string;
+  app: string;
+  appArgs: string;
+  callerId: string;
+  timeoutSec: number;
+}
+
 export interface DialplanTarget {
   context?: string;
   extension?: string;
@@ -42,6 +51,8 @@ export interface AriRest {
   addToBridge(bridgeId: string, channelIds: readonly string[]): Promise<void>;
   snoop(request: SnoopRequest): Promise<Channel>;
   externalMedia(request: ExternalMediaRequest): Promise<Channel>;
+  /** Dials an endpoint; the channel enters the app (StasisStart) once it answers. */
+  originate(request: OriginateRequest): Promise<Channel>;
 }
 
 /** Operations callbridge cannot work without; checked right after connecting. */
@@ -58,6 +69,7 @@ export const REQUIRED_OPERATIONS: readonly (readonly [
   ['channels', 'startSilence'],
   ['channels', 'snoopChannelWithId'],
   ['channels', 'externalMedia'],
+  ['channels', 'originate'],
   ['bridges', 'list'],
   ['bridges', 'createWithId'],
   ['bridges', 'destroy'],
@@ -140,6 +152,19 @@ export class AriClientRest implements AriRest {
         encapsulation: 'rtp',
         transport: 'udp',
         direction: 'both',
+      }),
+    );
+  }
+
+  async originate(request: OriginateRequest): Promise<Channel> {
+    return plain<Channel>(
+      await this.#call('channels', 'originate', {
+        endpoint: request.endpoint,
+        channelId: request.channelId,
+        app: request.app,
+        appArgs: request.appArgs,
+        callerId: request.callerId,
+        timeout: request.timeoutSec,
       }),
     );
   }

@@ -182,6 +182,11 @@ export class FakeCall {
     );
   }
 
+  /** The payloads the caller received, back to back (no silence for gaps). */
+  heardPayloads(): Buffer {
+    return Buffer.concat(this.#side.heard.map((packet) => packet.payload));
+  }
+
   /** What the caller heard as one G.711 stream, silence filling the gaps between packets. */
   heardAudio(): Buffer {
     const packets = this.#side.heard;

@@ -8,6 +8,13 @@ import type {
   RealtimeServerEvent,
 } from 'openai/resources/realtime/realtime';
 import { durationMs } from './audio-format.ts';
+import {
+  clientItemError,
+  type TextItemRecord,
+  type ToolOutputRecord,
+  textItemRecord,
+  toolOutputRecord,
+} from './client-items.ts';
 import type { ConversationState } from './conversation-state.ts';
 import { newRealtimeId } from './realtime-ids.ts';
 import type { FakeResponseRecord } from './response-streamer.ts';
@@ -33,6 +40,10 @@ export interface ConversationEventContext {
   conversation: ConversationState;
   responses: readonly FakeResponseRecord[];
   truncations: TruncationRecord[];
+  toolOutputs: ToolOutputRecord[];
+  textItems: TextItemRecord[];
+  /** After an accepted function_call_output has been added (and announced). */
+  onToolOutput(record: ToolOutputRecord): void;
   send(event: RealtimeServerEvent): void;
 }
 
@@ -51,7 +62,7 @@ export function handleConversationEvent(
 ): RealtimeParamError | undefined {
   switch (event.type) {
     case 'conversation.item.create':
-      return createItem(event, ctx);
+      return createItem(event, at, ctx);
     case 'conversation.item.delete': {
       const itemId: unknown = event.item_id;
       if (typeof itemId !== 'string') return missingParameter('item_id');
@@ -74,6 +85,7 @@ export function handleConversationEvent(
 
 function createItem(
   event: ConversationItemCreateEvent,
+  at: number,
   ctx: ConversationEventContext,
 ): RealtimeParamError | undefined {
   const item: unknown = event.item;
@@ -85,6 +97,12 @@ function createItem(
       message: `Item with id '${item.id}' already exists.`,
       param: 'item.id',
     };
+  }
+  const isToolOutput = item.type === 'function_call_output';
+  const itemError = clientItemError(item, ctx.conversation);
+  if (itemError) {
+    if (isToolOutput) ctx.toolOutputs.push(toolOutputRecord(at, item, undefined, ctx.conversation));
+    return itemError;
   }
   const { entry, previousItemId } = ctx.conversation.add(
     structuredClone(item) as unknown as ConversationItem,
@@ -102,6 +120,13 @@ function createItem(
     previous_item_id: previousItemId,
     item: done,
   });
+  const textItem = textItemRecord(at, entry.item);
+  if (textItem) ctx.textItems.push(textItem);
+  if (isToolOutput) {
+    const record = toolOutputRecord(at, item, entry.id, ctx.conversation);
+    ctx.toolOutputs.push(record);
+    ctx.onToolOutput(record);
+  }
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import type { ConversationItem } from 'openai/resources/realtime/realtime';
 import type { AudioFormatType } from './audio-format.ts';
 import type { ResponseSource } from './response-streamer.ts';
 
@@ -11,6 +12,22 @@ export interface ReplyAudioContext {
   format: AudioFormatType;
   voice: string;
   instructions: string | undefined;
+  /** The call_id of the function_call_output this response follows, if it follows one. */
+  afterToolOutput: string | undefined;
+}
+
+export interface TextReplyContext {
+  sessionIndex: number;
+  /** 0 for the first text response in the session. */
+  responseIndex: number;
+  responseId: string;
+  /** conversation: 'none' */
+  outOfBand: boolean;
+  /** The response's instructions, else the session's. */
+  instructions: string | undefined;
+  metadata: Record<string, string> | null;
+  /** response.create's `input`, when the client gave the response its own context. */
+  input: ConversationItem[] | undefined;
 }
 
 export interface UpgradeRejection {
@@ -34,6 +51,15 @@ export interface FakeRealtimeOptions {
   /** Reply audio in `ctx.format`; defaults to a 1.5 s 440 Hz beep pattern. */
   replyAudio: ((ctx: ReplyAudioContext) => Buffer) | undefined;
   replyTranscript: string;
+  /** Transcript of a response that follows a function_call_output (the model using the result). */
+  toolReplyTranscript: string;
+  /**
+   * Start a response by itself after each function_call_output. The real server never does (the
+   * client sends response.create), hence false by default.
+   */
+  autoReplyToToolOutput: boolean;
+  /** Text of text-only and out-of-band responses. */
+  textReply: (ctx: TextReplyContext) => string;
   /** Transcript of each caller turn, sent when input transcription is configured. */
   callerTranscript: string;
   /** Answer every upgrade with this HTTP status instead. */
@@ -55,6 +81,9 @@ export const defaultFakeRealtimeOptions: FakeRealtimeOptions = {
   deltaIntervalMs: 5,
   replyAudio: undefined,
   replyTranscript: 'Hello, this is the fake assistant answering your call.',
+  toolReplyTranscript: 'I have looked that up for you.',
+  autoReplyToToolOutput: false,
+  textReply: () => 'Summary: the caller asked about their appointment.',
   callerTranscript: 'Hello, I would like to check my appointment.',
   rejectUpgrade: undefined,
   stallHandshake: false,

@@ -19,18 +19,21 @@ import {
 } from './upgrade-rejection.ts';
 import { wallClockMs } from './wall-clock.ts';
 
+export type { TextItemRecord, ToolOutputRecord } from './client-items.ts';
 export type { TruncationRecord } from './conversation-events.ts';
-export type { ReplyAudioContext, UpgradeRejection } from './fake-realtime-options.ts';
+export type { ReplyAudioContext, TextReplyContext, UpgradeRejection } from './fake-realtime-options.ts';
 export type {
   ReceivedClientEvent,
   SentServerEvent,
   SessionCloseInfo,
   UnrecognizedClientMessage,
 } from './fake-realtime-session.ts';
+export type { ToolCallRecord } from './function-call-events.ts';
 export type { AudioAppendRecord } from './input-audio-turns.ts';
-export type { StartResponseOptions, VadEventRecord } from './realtime-protocol.ts';
+export type { CallToolOptions, StartResponseOptions, VadEventRecord } from './realtime-protocol.ts';
 export type { AudioDeltaRecord, FakeResponseRecord } from './response-streamer.ts';
 export type { FakeSessionObject } from './session-config.ts';
+export type { TextResponseRecord } from './text-response-streamer.ts';
 export type { FakeRealtimeOptions, FakeRealtimeSession };
 
 export type FakeRealtimeStartOptions = Partial<FakeRealtimeOptions>;

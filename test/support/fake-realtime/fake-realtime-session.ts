@@ -2,13 +2,21 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import { type RawData, WebSocket } from 'ws';
 import { ChangeWaiters } from './change-waiters.ts';
+import type { TextItemRecord, ToolOutputRecord } from './client-items.ts';
 import type { TruncationRecord } from './conversation-events.ts';
 import { type ErrorEventFields, errorEvent } from './error-event.ts';
 import type { FakeRealtimeOptions } from './fake-realtime-options.ts';
+import type { ToolCallRecord } from './function-call-events.ts';
 import type { AudioAppendRecord } from './input-audio-turns.ts';
-import { RealtimeProtocol, type StartResponseOptions, type VadEventRecord } from './realtime-protocol.ts';
+import {
+  type CallToolOptions,
+  RealtimeProtocol,
+  type StartResponseOptions,
+  type VadEventRecord,
+} from './realtime-protocol.ts';
 import type { FakeResponseRecord } from './response-streamer.ts';
 import { type FakeSessionObject, invalidValue, isRecord, missingParameter } from './session-config.ts';
+import type { TextResponseRecord } from './text-response-streamer.ts';
 import { TimerSet } from './timer-set.ts';
 import { wallClockMs } from './wall-clock.ts';
 
@@ -125,6 +133,31 @@ export class FakeRealtimeSession {
     return this.#protocol.activeResponse;
   }
 
+  /** The response writing to the default conversation now (audio, tool call or text), if any. */
+  get activeResponseId(): string | undefined {
+    return this.#protocol.responseManager.activeResponseId;
+  }
+
+  /** Function calls made with callTool, in order. */
+  get toolCalls(): readonly ToolCallRecord[] {
+    return this.#protocol.responseManager.toolCalls;
+  }
+
+  /** function_call_output items the client sent, accepted or refused. */
+  get toolOutputs(): readonly ToolOutputRecord[] {
+    return this.#protocol.toolOutputs;
+  }
+
+  /** User and system text messages the client added. */
+  get textItems(): readonly TextItemRecord[] {
+    return this.#protocol.textItems;
+  }
+
+  /** Text-only responses (output_modalities ['text'] or conversation 'none'). */
+  get textResponses(): readonly TextResponseRecord[] {
+    return this.#protocol.responseManager.textResponses;
+  }
+
   get appends(): readonly AudioAppendRecord[] {
     return this.#protocol.turns.appends;
   }
@@ -173,9 +206,18 @@ export class FakeRealtimeSession {
 
   /** A server-initiated response; throws if one is already active. */
   startResponse(options: StartResponseOptions = {}): FakeResponseRecord {
-    const active = this.#protocol.activeResponse;
-    if (active) throw new Error(`session ${this.index} already has active response ${active.id}`);
+    const active = this.activeResponseId;
+    if (active) throw new Error(`session ${this.index} already has active response ${active}`);
     return this.#protocol.startResponse('server', undefined, options);
+  }
+
+  /**
+   * The model calls a tool: a server-initiated response whose output is a function_call item with
+   * `args` (JSON-encoded unless already a string), after a spoken `sayFirst` if given. Throws if a
+   * response is active or session.update did not list the tool (unless allowUnlisted).
+   */
+  callTool(name: string, args: unknown, options: CallToolOptions = {}): FakeResponseRecord {
+    return this.#protocol.callTool(name, args, options);
   }
 
   sendEvent(event: RealtimeServerEvent): void {

@@ -1,41 +1,32 @@
 import type {
-  ConversationItem,
   InputAudioBufferSpeechStartedEvent,
   InputAudioBufferSpeechStoppedEvent,
   RealtimeAudioInputTurnDetection,
   RealtimeClientEvent,
-  RealtimeConversationItemAssistantMessage,
   RealtimeResponseCreateParams,
   RealtimeServerEvent,
   SessionCreatedEvent,
   SessionUpdatedEvent,
 } from 'openai/resources/realtime/realtime';
-import { durationMs, formatTypeOf } from './audio-format.ts';
+import { formatTypeOf } from './audio-format.ts';
+import type { TextItemRecord, ToolOutputRecord } from './client-items.ts';
 import { handleConversationEvent, type TruncationRecord } from './conversation-events.ts';
 import { ConversationState } from './conversation-state.ts';
 import { clientEventIdOf, errorEvent } from './error-event.ts';
 import type { FakeRealtimeOptions } from './fake-realtime-options.ts';
 import { InputAudioTurns, type TurnEvent } from './input-audio-turns.ts';
 import { newRealtimeId } from './realtime-ids.ts';
-import {
-  type FakeResponseRecord,
-  newResponseRecord,
-  type ResponseSource,
-  ResponseStreamer,
-} from './response-streamer.ts';
-import { estimateUsage } from './response-usage.ts';
+import { type CallToolOptions, ResponseManager, type StartResponseOptions } from './response-manager.ts';
+import type { FakeResponseRecord, ResponseSource } from './response-streamer.ts';
 import {
   applySessionUpdate,
   defaultSessionObject,
-  defaultVoice,
   type FakeSessionObject,
-  isRecord,
   type RealtimeParamError,
   serverVadDefaults,
   vadParamsFor,
 } from './session-config.ts';
 import type { TimerSet } from './timer-set.ts';
-import { defaultReplyAudio } from './tone-audio.ts';
 import { commitUserTurn } from './user-turn-commit.ts';
 import { wallClockMs } from './wall-clock.ts';
 
@@ -49,15 +40,7 @@ export interface VadEventRecord {
   forced: boolean;
 }
 
-export interface StartResponseOptions {
-  /** Reply bytes in the response's output format (default: the server's replyAudio option). */
-  audio?: Buffer;
-  transcript?: string;
-  instructions?: string;
-  firstAudioDelayMs?: number;
-  deltaBytes?: number;
-  deltaIntervalMs?: number;
-}
+export type { CallToolOptions, StartResponseOptions } from './response-manager.ts';
 
 export interface ProtocolDeps {
   sessionIndex: number;
@@ -72,26 +55,39 @@ const minCommitMs = 100;
 
 // The server side of one GA Realtime session: configuration, input audio turns and responses.
 export class RealtimeProtocol {
-  readonly responses: FakeResponseRecord[] = [];
   readonly truncations: TruncationRecord[] = [];
   readonly vadEvents: VadEventRecord[] = [];
+  readonly toolOutputs: ToolOutputRecord[] = [];
+  readonly textItems: TextItemRecord[] = [];
   readonly turns = new InputAudioTurns();
   readonly conversation = new ConversationState();
+  readonly responseManager: ResponseManager;
   readonly #deps: ProtocolDeps;
   #config: FakeSessionObject;
-  #active: ResponseStreamer | undefined;
 
   constructor(deps: ProtocolDeps) {
     this.#deps = deps;
     this.#config = defaultSessionObject(deps.model, wallClockMs());
+    this.responseManager = new ResponseManager({
+      sessionIndex: deps.sessionIndex,
+      send: (event) => deps.send(event),
+      timers: deps.timers,
+      options: deps.options,
+      conversation: this.conversation,
+      config: () => this.#config,
+    });
   }
 
   get config(): FakeSessionObject {
     return this.#config;
   }
 
+  get responses(): readonly FakeResponseRecord[] {
+    return this.responseManager.responses;
+  }
+
   get activeResponse(): FakeResponseRecord | undefined {
-    return this.#active?.record;
+    return this.responseManager.activeResponse;
   }
 
   sendSessionCreated(): void {
@@ -123,9 +119,9 @@ export class RealtimeProtocol {
         // WebRTC/SIP only on the real server; over WebSocket the fake just records it.
         return undefined;
       case 'response.create':
-        return this.#responseCreate(event);
+        return this.responseManager.create((event as { response?: unknown }).response);
       case 'response.cancel':
-        return this.#responseCancel(event);
+        return this.responseManager.cancel((event as { response_id?: unknown }).response_id);
       case 'conversation.item.create':
       case 'conversation.item.delete':
       case 'conversation.item.retrieve':
@@ -134,6 +130,9 @@ export class RealtimeProtocol {
           conversation: this.conversation,
           responses: this.responses,
           truncations: this.truncations,
+          toolOutputs: this.toolOutputs,
+          textItems: this.textItems,
+          onToolOutput: (record) => this.responseManager.onToolOutput(record),
           send: (e) => this.#deps.send(e),
         });
     }
@@ -153,61 +152,16 @@ export class RealtimeProtocol {
     request?: RealtimeResponseCreateParams,
     overrides: StartResponseOptions = {},
   ): FakeResponseRecord {
-    const options = this.#deps.options();
-    const output = this.#config.audio?.output;
-    const format = formatTypeOf(request?.audio?.output?.format ?? output?.format);
-    const voiceSetting = request?.audio?.output?.voice ?? output?.voice ?? defaultVoice;
-    const voice = typeof voiceSetting === 'string' ? voiceSetting : voiceSetting.id;
-    const instructions = overrides.instructions ?? request?.instructions ?? this.#config.instructions;
-    const record = newResponseRecord({
-      source,
-      format,
-      voice,
-      audio: Buffer.alloc(0),
-      transcript: overrides.transcript ?? options.replyTranscript,
-      request,
-      instructions,
-    });
-    record.audio =
-      overrides.audio ??
-      options.replyAudio?.({
-        sessionIndex: this.#deps.sessionIndex,
-        responseIndex: this.responses.length,
-        responseId: record.id,
-        source,
-        format,
-        voice,
-        instructions,
-      }) ??
-      defaultReplyAudio(format);
-    const placeholder = assistantItem(record.itemId, 'in_progress', []);
-    const { previousItemId } = this.conversation.add(placeholder);
-    const streamer = new ResponseStreamer(
-      record,
-      {
-        firstAudioDelayMs: overrides.firstAudioDelayMs ?? options.firstAudioDelayMs,
-        deltaBytes: overrides.deltaBytes ?? options.deltaBytes,
-        deltaIntervalMs: overrides.deltaIntervalMs ?? options.deltaIntervalMs,
-        conversationId: this.conversation.id,
-        previousItemId,
-        usage: (r) => this.#usage(r),
-      },
-      {
-        send: (e) => this.#deps.send(e),
-        timers: this.#deps.timers,
-        onFinished: (r) => this.#onResponseFinished(r),
-      },
-    );
-    this.responses.push(record);
-    this.#active = streamer;
-    streamer.start();
-    return record;
+    return this.responseManager.startResponse(source, request, overrides);
+  }
+
+  callTool(name: string, args: unknown, options?: CallToolOptions): FakeResponseRecord {
+    return this.responseManager.callTool(name, args, options);
   }
 
   /** The connection is gone: stop streaming without sending anything. */
   abandon(): void {
-    this.#active?.abandon();
-    this.#active = undefined;
+    this.responseManager.abandon();
   }
 
   #sessionUpdate(event: RealtimeClientEvent & { type: 'session.update' }): RealtimeParamError | undefined {
@@ -285,7 +239,7 @@ export class RealtimeProtocol {
         audio_start_ms: turnEvent.audioStartMs,
         item_id: turnEvent.itemId,
       } satisfies InputAudioBufferSpeechStartedEvent);
-      if ((turnDetection?.interrupt_response ?? true) && this.#active) this.#active.cancel('turn_detected');
+      if (turnDetection?.interrupt_response ?? true) this.responseManager.interrupt('turn_detected');
       return;
     }
     this.vadEvents.push({
@@ -302,7 +256,8 @@ export class RealtimeProtocol {
       item_id: turnEvent.itemId,
     } satisfies InputAudioBufferSpeechStoppedEvent);
     this.#commitUserTurn(turnEvent.itemId);
-    if ((turnDetection?.create_response ?? true) && !this.#active) this.startResponse('vad');
+    if ((turnDetection?.create_response ?? true) && !this.responseManager.activeResponseId)
+      this.startResponse('vad');
   }
 
   #commitUserTurn(itemId: string): void {
@@ -319,64 +274,7 @@ export class RealtimeProtocol {
     });
   }
 
-  #responseCreate(event: RealtimeClientEvent & { type: 'response.create' }): RealtimeParamError | undefined {
-    if (this.#active) {
-      return {
-        code: 'conversation_already_has_active_response',
-        message: `Conversation already has an active response in progress: ${this.#active.record.id}. Wait until the response is finished before creating a new one.`,
-        param: null,
-      };
-    }
-    const request: unknown = event.response;
-    this.startResponse('client', isRecord(request) ? (request as RealtimeResponseCreateParams) : undefined);
-    return undefined;
-  }
-
-  #responseCancel(event: RealtimeClientEvent & { type: 'response.cancel' }): RealtimeParamError | undefined {
-    const active = this.#active;
-    if (!active || (event.response_id !== undefined && event.response_id !== active.record.id)) {
-      return {
-        code: 'response_cancel_not_active',
-        message: 'Cancellation failed: no active response found.',
-        param: null,
-      };
-    }
-    active.cancel('client_cancelled');
-    return undefined;
-  }
-
-  #onResponseFinished(record: FakeResponseRecord): void {
-    if (this.#active?.record === record) this.#active = undefined;
-    const content: RealtimeConversationItemAssistantMessage.Content[] = [
-      { type: 'output_audio', transcript: record.transcriptSent },
-    ];
-    this.conversation.update(
-      record.itemId,
-      assistantItem(record.itemId, record.status === 'completed' ? 'completed' : 'incomplete', content),
-    );
-  }
-
-  #usage(record: FakeResponseRecord): ReturnType<typeof estimateUsage> {
-    const earlierReplyMs = this.responses
-      .filter((r) => r !== record)
-      .reduce((sum, r) => sum + durationMs(r.format, r.bytesSent), 0);
-    return estimateUsage({
-      contextTextChars: (record.instructions?.length ?? 0) + this.conversation.textChars(),
-      contextAudioMs: this.conversation.inputAudioMs() + earlierReplyMs,
-      outputAudioMs: durationMs(record.format, record.bytesSent),
-      outputText: record.transcriptSent,
-    });
-  }
-
   #turnDetection(): RealtimeAudioInputTurnDetection | null {
     return this.#config.audio?.input?.turn_detection ?? null;
   }
-}
-
-function assistantItem(
-  id: string,
-  status: 'in_progress' | 'completed' | 'incomplete',
-  content: RealtimeConversationItemAssistantMessage.Content[],
-): ConversationItem {
-  return { id, object: 'realtime.item', type: 'message', role: 'assistant', status, content };
 }

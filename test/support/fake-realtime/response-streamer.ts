@@ -1,9 +1,9 @@
 import type {
+  ConversationItem,
   RealtimeConversationItemAssistantMessage,
   RealtimeResponse,
   RealtimeResponseCreateParams,
   RealtimeResponseUsage,
-  RealtimeServerEvent,
   ResponseAudioDeltaEvent,
   ResponseAudioDoneEvent,
   ResponseAudioTranscriptDeltaEvent,
@@ -16,6 +16,7 @@ import type {
   ResponseOutputItemDoneEvent,
 } from 'openai/resources/realtime/realtime';
 import { type AudioFormatType, formatObject } from './audio-format.ts';
+import { type FunctionCallHooks, sendFunctionCall, type ToolCallRecord } from './function-call-events.ts';
 import { newRealtimeId } from './realtime-ids.ts';
 import type { TimerSet } from './timer-set.ts';
 import { wallClockMs } from './wall-clock.ts';
@@ -50,6 +51,12 @@ export interface FakeResponseRecord {
   /** The client's response.create parameters, when the client asked for it. */
   request?: RealtimeResponseCreateParams;
   instructions?: string;
+  /** False for a tool call without words first: then `itemId` is the function_call item. */
+  hasAudioItem: boolean;
+  /** The function call this response makes after its audio (session.callTool). */
+  toolCall?: ToolCallRecord;
+  /** The call_id of the function_call_output added since the previous response, if any. */
+  afterToolOutput?: string;
 }
 
 export interface ResponsePlan {
@@ -58,16 +65,18 @@ export interface ResponsePlan {
   deltaIntervalMs: number;
   conversationId: string;
   previousItemId: string | null;
+  /** How many response.function_call_arguments.delta events carry the arguments. */
+  argumentDeltas: number;
   usage(record: FakeResponseRecord): RealtimeResponseUsage;
 }
 
-export interface ResponseStreamerHooks {
-  send(event: RealtimeServerEvent): void;
+export interface ResponseStreamerHooks extends FunctionCallHooks {
   timers: TimerSet;
   onFinished(record: FakeResponseRecord): void;
 }
 
-// Streams one assistant audio response in the GA event order, faster than real time.
+// Streams one response in the GA event order, faster than real time: an assistant audio item,
+// then (for session.callTool) a function_call item; either may be the only one.
 export class ResponseStreamer {
   readonly record: FakeResponseRecord;
   readonly #plan: ResponsePlan;
@@ -75,6 +84,8 @@ export class ResponseStreamer {
   readonly #transcriptChunks: string[];
   #transcriptChunksSent = 0;
   #timer: NodeJS.Timeout | undefined;
+  #audioItem: RealtimeConversationItemAssistantMessage | undefined;
+  #functionCallItem: ConversationItem | undefined;
 
   constructor(record: FakeResponseRecord, plan: ResponsePlan, hooks: ResponseStreamerHooks) {
     this.record = record;
@@ -94,6 +105,10 @@ export class ResponseStreamer {
       event_id: newRealtimeId('event'),
       response: this.#responseObject([]),
     } satisfies ResponseCreatedEvent);
+    if (!this.record.hasAudioItem) {
+      this.#timer = this.#hooks.timers.set(() => this.#complete(), this.#plan.firstAudioDelayMs);
+      return;
+    }
     this.#hooks.send({
       type: 'response.output_item.added',
       event_id: newRealtimeId('event'),
@@ -124,7 +139,9 @@ export class ResponseStreamer {
     this.#hooks.timers.clear(this.#timer);
     this.#timer = undefined;
     this.record.cancelReason = reason;
-    this.#finish('cancelled');
+    if (this.record.toolCall?.status === 'pending') this.record.toolCall.status = 'cancelled';
+    if (this.record.hasAudioItem) this.#finishAudioItem('cancelled');
+    this.#finishResponse('cancelled');
   }
 
   /** Stops without sending anything more (the connection is gone). */
@@ -134,6 +151,7 @@ export class ResponseStreamer {
     if (this.active) {
       this.record.status = 'cancelled';
       this.record.doneAt = wallClockMs();
+      if (this.record.toolCall?.status === 'pending') this.record.toolCall.status = 'cancelled';
     }
   }
 
@@ -161,7 +179,8 @@ export class ResponseStreamer {
     const progress = audio.length === 0 ? 1 : this.record.bytesSent / audio.length;
     this.#sendTranscriptUpTo(Math.floor(progress * this.#transcriptChunks.length));
     if (this.record.bytesSent >= audio.length) {
-      this.#finish('completed');
+      this.#finishAudioItem('completed');
+      this.#complete();
       return;
     }
     this.#timer = this.#hooks.timers.set(() => this.#sendNextDelta(), this.#plan.deltaIntervalMs);
@@ -183,8 +202,28 @@ export class ResponseStreamer {
     }
   }
 
+  // After the audio item (if any): the function call (if any), then response.done.
+  #complete(): void {
+    this.#timer = undefined;
+    const call = this.record.toolCall;
+    if (call) {
+      this.#functionCallItem = sendFunctionCall(
+        call,
+        {
+          responseId: this.record.id,
+          outputIndex: this.record.hasAudioItem ? 1 : 0,
+          argumentDeltas: this.#plan.argumentDeltas,
+        },
+        this.#hooks,
+      );
+      call.status = 'sent';
+      call.sentAt = wallClockMs();
+    }
+    this.#finishResponse('completed');
+  }
+
   // The closing sequence is the same for completed and cancelled responses, as on the real server.
-  #finish(status: 'completed' | 'cancelled'): void {
+  #finishAudioItem(status: 'completed' | 'cancelled'): void {
     const { id, itemId } = this.record;
     const transcript = this.record.transcriptSent;
     const ids = { response_id: id, item_id: itemId, output_index: 0, content_index: 0 };
@@ -222,12 +261,19 @@ export class ResponseStreamer {
       previous_item_id: this.#plan.previousItemId,
       item: this.#item(itemStatus, content),
     });
+    this.#audioItem = this.#item(itemStatus, content);
+  }
+
+  #finishResponse(status: 'completed' | 'cancelled'): void {
     this.record.status = status;
     this.record.doneAt = wallClockMs();
+    const output: ConversationItem[] = [];
+    if (this.#audioItem) output.push(this.#audioItem);
+    if (this.#functionCallItem) output.push(this.#functionCallItem);
     this.#hooks.send({
       type: 'response.done',
       event_id: newRealtimeId('event'),
-      response: this.#responseObject([this.#item(itemStatus, content)], this.#plan.usage(this.record)),
+      response: this.#responseObject(output, this.#plan.usage(this.record)),
     } satisfies ResponseDoneEvent);
     this.#hooks.onFinished(this.record);
   }
@@ -246,10 +292,7 @@ export class ResponseStreamer {
     };
   }
 
-  #responseObject(
-    output: RealtimeConversationItemAssistantMessage[],
-    usage?: RealtimeResponseUsage,
-  ): RealtimeResponse {
+  #responseObject(output: ConversationItem[], usage?: RealtimeResponseUsage): RealtimeResponse {
     const { status, cancelReason } = this.record;
     const response: RealtimeResponse = {
       object: 'realtime.response',
@@ -260,7 +303,7 @@ export class ResponseStreamer {
       output_modalities: ['audio'],
       max_output_tokens: 'inf',
       audio: { output: { format: formatObject(this.record.format), voice: this.record.voice } },
-      metadata: null,
+      metadata: this.record.request?.metadata ?? null,
     };
     if (status === 'cancelled')
       response.status_details = { type: 'cancelled', reason: cancelReason ?? 'client_cancelled' };
@@ -273,16 +316,19 @@ export function newResponseRecord(
   fields: Pick<
     FakeResponseRecord,
     'source' | 'format' | 'voice' | 'audio' | 'transcript' | 'request' | 'instructions'
-  >,
+  > &
+    Partial<Pick<FakeResponseRecord, 'itemId' | 'hasAudioItem' | 'toolCall' | 'afterToolOutput'>>,
 ): FakeResponseRecord {
+  const { itemId, hasAudioItem, ...rest } = fields;
   return {
     id: newRealtimeId('resp'),
-    itemId: newRealtimeId('item'),
+    itemId: itemId ?? newRealtimeId('item'),
+    hasAudioItem: hasAudioItem ?? true,
     status: 'in_progress',
     createdAt: wallClockMs(),
     bytesSent: 0,
     deltas: [],
     transcriptSent: '',
-    ...fields,
+    ...rest,
   };
 }

@@ -8,7 +8,27 @@ import type {
 } from 'openai/resources/realtime/realtime';
 import { audioFormatTypes, formatObject, isAudioFormatType } from './audio-format.ts';
 import type { VadParams } from './energy-vad.ts';
+import {
+  invalidType,
+  invalidValue,
+  isRecord,
+  missingParameter,
+  numberRange,
+  type RealtimeParamError,
+  unknownParameter,
+} from './param-errors.ts';
 import { newRealtimeId } from './realtime-ids.ts';
+import { toolChoiceError, toolsError } from './tool-config.ts';
+
+export {
+  invalidType,
+  invalidValue,
+  isRecord,
+  missingParameter,
+  numberRange,
+  type RealtimeParamError,
+  unknownParameter,
+} from './param-errors.ts';
 
 // The session object as the GA server reports it: the create request plus id/object/expires_at.
 export type FakeSessionObject = RealtimeSessionCreateRequest & {
@@ -16,12 +36,6 @@ export type FakeSessionObject = RealtimeSessionCreateRequest & {
   object: 'realtime.session';
   expires_at: number;
 };
-
-export interface RealtimeParamError {
-  code: string;
-  message: string;
-  param: string | null;
-}
 
 export type SessionUpdateResult =
   | { ok: true; session: FakeSessionObject }
@@ -126,6 +140,10 @@ export function applySessionUpdate(
       (modalities[0] === 'audio' || modalities[0] === 'text');
     if (!valid) return fail(invalidValue('session.output_modalities', modalities, ["['audio']", "['text']"]));
   }
+  const toolError =
+    ('tools' in update ? toolsError(update.tools) : undefined) ??
+    ('tool_choice' in update ? toolChoiceError(update.tool_choice) : undefined);
+  if (toolError) return fail(toolError);
   const next = structuredClone(current);
   const writable = next as unknown as Record<string, unknown>;
   for (const key of Object.keys(update)) {
@@ -290,64 +308,4 @@ function parseTurnDetection(
 
 function fail(error: RealtimeParamError): SessionUpdateResult {
   return { ok: false, error };
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function missingParameter(param: string): RealtimeParamError {
-  return { code: 'missing_required_parameter', message: `Missing required parameter: '${param}'.`, param };
-}
-
-export function unknownParameter(param: string): RealtimeParamError {
-  return { code: 'unknown_parameter', message: `Unknown parameter: '${param}'.`, param };
-}
-
-export function invalidValue(
-  param: string,
-  value: unknown,
-  supported: readonly string[],
-): RealtimeParamError {
-  const quoted = supported.map((s) => `'${s}'`);
-  const list =
-    quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}` : (quoted[0] ?? '');
-  return {
-    code: 'invalid_value',
-    message: `Invalid value: '${String(value)}'. Supported values are: ${list}.`,
-    param,
-  };
-}
-
-export function invalidType(param: string, expected: string, value: unknown): RealtimeParamError {
-  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-  return {
-    code: 'invalid_type',
-    message: `Invalid type for '${param}': expected ${expected}, but got ${got} instead.`,
-    param,
-  };
-}
-
-export function numberRange(
-  param: string,
-  value: number,
-  min: number,
-  max: number,
-  kind: 'decimal' | 'integer',
-): RealtimeParamError | undefined {
-  if (value < min) {
-    return {
-      code: `${kind}_below_min_value`,
-      message: `Invalid '${param}': ${kind} below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
-      param,
-    };
-  }
-  if (value > max) {
-    return {
-      code: `${kind}_above_max_value`,
-      message: `Invalid '${param}': ${kind} above maximum value. Expected a value <= ${max}, but got ${value} instead.`,
-      param,
-    };
-  }
-  return undefined;
 }

@@ -44,14 +44,9 @@ function session(baseUrl: string): RealtimeAgentSession {
         silenceDurationMs: 500,
         eagerness: 'auto',
       },
-    },
-    output: {
-      enqueue: () => undefined,
-      interrupt: () => ({ itemId: null, playedMs: 0, droppedBytes: 0 }),
-      playedMs: () => 0,
+      tools: [],
     },
     logger: pino({ level: 'silent' }),
-    onFailure: () => undefined,
   });
 }
 

@@ -102,3 +102,25 @@ describe('RtpPacer', () => {
     expect(sent).toHaveLength(0);
   });
 });
+
+describe('RtpPacer before the answer', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('holds audio until released, then plays it from the first frame at once', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const sent: number[] = [];
+    const pacer = new RtpPacer({ law: 'ulaw', held: true, send: () => sent.push(performance.now()) });
+    pacer.enqueue('greeting', Buffer.alloc(480, 1));
+    vi.advanceTimersByTime(500);
+    expect(sent).toEqual([]);
+    expect(pacer.queuedMs).toBe(60);
+    const releasedAt = performance.now();
+    pacer.release();
+    vi.advanceTimersByTime(100);
+    expect(sent.map((at) => at - releasedAt)).toEqual([0, 20, 40]);
+    expect(pacer.playedMs('greeting')).toBe(60);
+    pacer.stop();
+  });
+});

@@ -1,0 +1,84 @@
+// Which response is running and which items are still streaming audio, so barge-in knows
+// whether to cancel and what to truncate, and late deltas of a cancelled response are dropped.
+
+export interface AgentAudioOutput {
+  enqueue(itemId: string, audio: Buffer): void;
+  interrupt(): { itemId: string | null; playedMs: number; droppedBytes: number };
+  playedMs(itemId: string): number;
+}
+
+export interface BargeInDecision {
+  /** Cancel this running response. */
+  cancelResponseId: string | null;
+  /** Truncate this item at playedMs. */
+  truncate: { itemId: string; audioEndMs: number } | null;
+  itemId: string | null;
+  heardMs: number;
+  droppedMs: number;
+}
+
+export class ResponseTracker {
+  #activeResponseId: string | null = null;
+  readonly #interruptedResponses = new Set<string>();
+  readonly #interruptedItems = new Set<string>();
+  readonly #streamingItems = new Set<string>();
+  /** Responses that produced audio, for "did the agent say anything" decisions. */
+  readonly #audibleResponses = new Set<string>();
+
+  get activeResponseId(): string | null {
+    return this.#activeResponseId;
+  }
+
+  responseCreated(responseId: string | undefined): void {
+    this.#activeResponseId = responseId ?? null;
+  }
+
+  responseDone(responseId: string | undefined): { hadAudio: boolean } {
+    if (responseId === this.#activeResponseId) this.#activeResponseId = null;
+    const hadAudio = responseId !== undefined && this.#audibleResponses.delete(responseId);
+    if (responseId) this.#interruptedResponses.delete(responseId);
+    return { hadAudio };
+  }
+
+  /** False for deltas of a response cut off by barge-in. */
+  acceptsAudio(responseId: string, itemId: string): boolean {
+    if (this.#interruptedResponses.has(responseId)) return false;
+    this.#streamingItems.add(itemId);
+    this.#audibleResponses.add(responseId);
+    return true;
+  }
+
+  audioDone(itemId: string): void {
+    this.#streamingItems.delete(itemId);
+  }
+
+  wasInterrupted(itemId: string): boolean {
+    return this.#interruptedItems.has(itemId);
+  }
+
+  /** The caller started speaking: stops the output and decides what to tell the model, or null if nothing was playing. */
+  bargeIn(output: AgentAudioOutput): BargeInDecision | null {
+    const cut = output.interrupt();
+    const responseId = this.#activeResponseId;
+    const stillStreaming = cut.itemId !== null && this.#streamingItems.has(cut.itemId);
+    if (cut.droppedBytes === 0 && !stillStreaming && responseId === null) return null;
+    if (responseId !== null) {
+      this.#interruptedResponses.add(responseId);
+      this.#activeResponseId = null;
+    }
+    let truncate: BargeInDecision['truncate'] = null;
+    if (cut.itemId !== null && (cut.droppedBytes > 0 || stillStreaming)) {
+      this.#streamingItems.delete(cut.itemId);
+      this.#interruptedItems.add(cut.itemId);
+      if (this.#interruptedItems.size > 64) this.#interruptedItems.clear();
+      truncate = { itemId: cut.itemId, audioEndMs: cut.playedMs };
+    }
+    return {
+      cancelResponseId: responseId,
+      truncate,
+      itemId: cut.itemId,
+      heardMs: cut.playedMs,
+      droppedMs: Math.floor(cut.droppedBytes / 8),
+    };
+  }
+}
