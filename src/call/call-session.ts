@@ -193,8 +193,13 @@ export class CallSession {
       });
       media.catch(() => undefined);
 
+      // With a greeting, ready means its first audio is buffered (or the AI failed: answer and fall back).
+      const aiFailed = aiReady.then(
+        () => new Promise<void>(() => undefined),
+        () => undefined,
+      );
       const trigger = await waitForAnswerMoment(
-        greeting !== null ? Promise.race([greetingBuffered, aiReady]) : aiReady,
+        greeting !== null ? Promise.race([greetingBuffered, aiFailed]) : aiReady,
         this.#arrivedAt,
         config.ring,
       );

@@ -31,8 +31,10 @@ export interface ConversationActions {
 
 /** Something to do once a response is done and its audio has played out. */
 interface AfterPlayout {
-  /** The response to wait for; null: the next one to finish (the one we just asked for). */
+  /** The response to wait for; null until the one we asked for is created. */
   responseId: string | null;
+  /** Our response.create has been sent: the next response created is the one to wait for. */
+  requested: boolean;
   responseDone: boolean;
   then: () => void;
 }
@@ -149,15 +151,22 @@ export class ConversationController implements AgentSessionListener {
     };
     entry.running++;
     this.#pendingTools.set(call.responseId, entry);
+    // Read now: once the response is done the session forgets whether it spoke.
+    const spokeFirst = this.#agent.responseHasAudio(call.responseId);
     void this.#tools.run(call, this.#definition).then((outcome) => {
       this.#agent.sendToolOutput(call.callId, outcome.result);
       if (outcome.action) {
         entry.followUp = false;
-        this.#startAction(outcome.action, call.responseId);
+        this.#startAction(outcome.action, call.responseId, spokeFirst);
       }
       entry.running--;
       this.#maybeFollowUp(call.responseId);
     });
+  }
+
+  responseCreated(responseId: string | undefined): void {
+    const after = this.#afterPlayout;
+    if (after?.requested && after.responseId === null && responseId) after.responseId = responseId;
   }
 
   responseDone(info: {
@@ -167,8 +176,7 @@ export class ConversationController implements AgentSessionListener {
   }): void {
     if (info.hadAudio) this.#timers.agentSpeaking();
     const after = this.#afterPlayout;
-    if (after && (after.responseId === null || after.responseId === info.responseId))
-      after.responseDone = true;
+    if (after && after.responseId !== null && after.responseId === info.responseId) after.responseDone = true;
     if (info.responseId) {
       const entry = this.#pendingTools.get(info.responseId);
       if (entry) {
@@ -182,8 +190,11 @@ export class ConversationController implements AgentSessionListener {
 
   // --- sequencing ---
 
-  #startAction(action: { kind: 'end' } | { kind: 'transfer'; target: string }, responseId: string): void {
-    const responseSpoke = this.#pacer.talking || this.#pacer.queuedMs > 0;
+  #startAction(
+    action: { kind: 'end' } | { kind: 'transfer'; target: string },
+    responseId: string,
+    responseSpoke: boolean,
+  ): void {
     if (action.kind === 'end') {
       const end = () => this.#actions.end('agent_ended');
       if (responseSpoke) this.#afterCurrentPlayout(responseId, end);
@@ -239,13 +250,13 @@ export class ConversationController implements AgentSessionListener {
   /** Asks the model to speak, then runs `then` once what it said has played out. */
   #sayThen(instructions: string, then: () => void): void {
     if (this.#finishing) return;
-    this.#afterPlayout = { responseId: null, responseDone: false, then };
+    this.#afterPlayout = { responseId: null, requested: false, responseDone: false, then };
     this.#say(instructions);
   }
 
   /** Runs `then` once the response that is speaking now is done and played out. */
   #afterCurrentPlayout(responseId: string, then: () => void): void {
-    this.#afterPlayout = { responseId, responseDone: !this.#agent.hasActiveResponse, then };
+    this.#afterPlayout = { responseId, requested: true, responseDone: !this.#agent.hasActiveResponse, then };
     this.#runAfterPlayoutIfDone();
   }
 
@@ -253,6 +264,8 @@ export class ConversationController implements AgentSessionListener {
     const queued = this.#queued;
     if (queued === null || this.#agent.hasActiveResponse) return;
     this.#queued = null;
+    const after = this.#afterPlayout;
+    if (after && after.responseId === null) after.requested = true;
     this.#agent.createResponse(queued.instructions);
   }
 

@@ -1,6 +1,7 @@
 // Runs the real daemon (the same Daemon class main.ts starts) in this process against a fake
 // Asterisk and a fake Realtime server, capturing every log line it writes.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -204,4 +205,21 @@ export class DaemonHarness {
     await this.asterisk.stop();
     await this.realtime.stop();
   }
+}
+
+/** Writes an agents file (YAML) to a temporary directory and returns its path. */
+export function writeAgentsFile(yaml: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'callbridge-agents-')), 'agents.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}
+
+/** A TCP port that was free a moment ago, for servers that cannot take port 0. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }

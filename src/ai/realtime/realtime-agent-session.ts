@@ -55,6 +55,7 @@ export interface AgentSessionListener {
   bargedIn(decision: BargeInDecision): void;
   callerSpeech(state: 'started' | 'stopped'): void;
   toolCall(call: ToolCallRequest): void;
+  responseCreated(responseId: string | undefined): void;
   responseDone(info: { responseId: string | undefined; status: string | undefined; hadAudio: boolean }): void;
 }
 
@@ -97,6 +98,11 @@ export class RealtimeAgentSession {
 
   get isOpen(): boolean {
     return this.#connection.isOpen;
+  }
+
+  /** Whether a running response has said anything yet (e.g. a goodbye before calling end_call). */
+  responseHasAudio(responseId: string): boolean {
+    return this.#tracker.hasAudio(responseId);
   }
 
   /** A spoken response is running: a new one cannot be requested until it is done. */
@@ -269,7 +275,9 @@ export class RealtimeAgentSession {
         this.#listener?.callerSpeech('stopped');
         return;
       case 'response.created':
-        if (!this.#text.owns(event.response)) this.#tracker.responseCreated(event.response.id);
+        if (this.#text.owns(event.response)) return;
+        this.#tracker.responseCreated(event.response.id);
+        this.#listener?.responseCreated(event.response.id);
         return;
       case 'response.done':
         this.#onResponseDone(event.response);

@@ -38,6 +38,7 @@ const idleListener = (log: Logger, onFailed: () => void) => ({
   bargedIn: () => undefined,
   callerSpeech: () => undefined,
   toolCall: () => undefined,
+  responseCreated: () => undefined,
   responseDone: () => undefined,
 });
 

@@ -48,6 +48,11 @@ export class ResponseTracker {
     return true;
   }
 
+  /** Whether this (running) response has produced audio so far. */
+  hasAudio(responseId: string): boolean {
+    return this.#audibleResponses.has(responseId);
+  }
+
   audioDone(itemId: string): void {
     this.#streamingItems.delete(itemId);
   }
