@@ -35,3 +35,12 @@ export async function waitForAnswerMoment(
   if (waitMore > 0) await new Promise((resolve) => setTimeout(resolve, waitMore));
   return trigger;
 }
+
+/** Follows a promise so its outcome can be read synchronously once it has settled. */
+export function trackOutcome(promise: Promise<unknown>): { failure: () => unknown } {
+  let failure: unknown = null;
+  promise.catch((error: unknown) => {
+    failure = error ?? new Error('failed');
+  });
+  return { failure: () => failure };
+}

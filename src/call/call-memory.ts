@@ -6,20 +6,47 @@ import type { ConversationStats } from '../ai/realtime/conversation-stats.ts';
 import type { RealtimeAgentSession } from '../ai/realtime/realtime-agent-session.ts';
 import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { CallStore } from '../store/call-store.ts';
+import type { CallerMemory, CallStore } from '../store/call-store.ts';
 import { estimateCostUsd } from '../store/cost-estimate.ts';
 import type { CallRecorder } from './call-recorder.ts';
 
 const SUMMARY_INSTRUCTIONS =
   'Write a note for your memory of this caller, for the next time they call: in at most two short sentences, who they are (their name if they gave it), what they wanted, and what was agreed or is still open. Plain text, no preamble.';
 
+export async function loadCallerMemory(
+  store: CallStore | null,
+  agent: AgentDefinition,
+  callerNumber: string,
+  log: Logger,
+): Promise<CallerMemory | null> {
+  if (store === null || !agent.memory.enabled || !callerNumber) return null;
+  try {
+    const memory = await store.getMemory(agent.id, callerNumber);
+    if (memory) log.info({ callCount: memory.callCount }, 'returning caller');
+    return memory;
+  } catch (error) {
+    log.warn({ cause: (error as Error).message }, 'could not load the caller memory');
+    return null;
+  }
+}
+
+/** Whether this call should leave something in the caller's memory. */
+export function wantsMemory(
+  store: CallStore | null,
+  agent: AgentDefinition | null,
+  callerNumber: string,
+): boolean {
+  return store !== null && agent?.memory.enabled === true && callerNumber !== '';
+}
+
+/** A summary for the memory, once the caller has said something. */
 export async function summarizeForMemory(inputs: {
   session: RealtimeAgentSession | null;
   wanted: boolean;
   recorder: CallRecorder;
   timeoutMs: number;
 }): Promise<string | null> {
-  if (!inputs.wanted) return null;
+  if (!inputs.wanted || !inputs.recorder.turns.some((turn) => turn.role === 'caller')) return null;
   const written = inputs.session
     ? await inputs.session.requestText(SUMMARY_INSTRUCTIONS, 'summary', inputs.timeoutMs)
     : null;

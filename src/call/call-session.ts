@@ -6,59 +6,28 @@
 // released in reverse order by end(), whatever ended the call.
 import type { AgentDefinition } from '../agents/agent-definition.ts';
 import type { RealtimeAgentSession, RealtimeSessionError } from '../ai/realtime/realtime-agent-session.ts';
-import type { RealtimeSessionSource } from '../ai/realtime/realtime-session-pool.ts';
-import type { Config } from '../config/load-config.ts';
-import { CallerSilenceFiller } from '../media/caller-silence-filler.ts';
 import type { ExternalMediaPort } from '../media/rtp/external-media-port.ts';
 import { RtpPacer } from '../media/rtp/rtp-pacer.ts';
-import type { RtpPortPool } from '../media/rtp/rtp-port-pool.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { CallerMemory, CallStore } from '../store/call-store.ts';
-import type { AriRest } from '../telephony/ari/ari-rest.ts';
+import type { CallerMemory } from '../store/call-store.ts';
 import type { Channel } from '../telephony/ari/ari-types.ts';
-import { waitForAnswerMoment } from './answer-timing.ts';
-import { type Handover, handOverCaller, type TransferRegistry } from './call-handover.ts';
+import { trackOutcome, waitForAnswerMoment } from './answer-timing.ts';
+import { type Handover, handOverCaller } from './call-handover.ts';
 import { ownedId } from './call-ids.ts';
-import { finishRecord, summarizeForMemory } from './call-memory.ts';
+import { finishRecord, loadCallerMemory, summarizeForMemory, wantsMemory } from './call-memory.ts';
 import { voiceSettingsFor } from './call-profile.ts';
 import { CallRecorder } from './call-recorder.ts';
 import { CallResources } from './call-resources.ts';
 import { callSummary } from './call-summary.ts';
-import type { ChannelArrivals } from './channel-arrivals.ts';
-import { ConversationController, type ConversationEnd } from './conversation-controller.ts';
-import { EndpointTransfer } from './endpoint-transfer.ts';
-import { buildMediaPath, type MediaPath } from './media-path.ts';
-import { ToolRunner } from './tool-runner.ts';
+import type { CallEndReason, CallPhase, CallServices } from './call-types.ts';
+import { streamCallerToModel } from './caller-stream.ts';
+import type { ConversationController, ConversationEnd } from './conversation-controller.ts';
+import { createConversation } from './conversation-setup.ts';
+import { EndpointTransfer, reachTransferTarget } from './endpoint-transfer.ts';
+import { buildMediaPath, type MediaPath, mediaPathSettings } from './media-path.ts';
+import { PlaybackWaits } from './playback-waits.ts';
 
-export interface CallServices {
-  config: Config;
-  ari: AriRest;
-  arrivals: ChannelArrivals;
-  ports: RtpPortPool;
-  logger: Logger;
-  /** Host of ARI_URL, used when Asterisk reports a wildcard RTP address. */
-  ariHost: string;
-  agents: { resolve(dialled: string): { agent: AgentDefinition; matchedBy: string } };
-  store: CallStore | null;
-  sessions: RealtimeSessionSource;
-  transfers: TransferRegistry;
-  env: Readonly<Record<string, string | undefined>>;
-}
-
-export type CallEndReason =
-  | 'caller_hangup'
-  | 'agent_ended'
-  | 'max_duration'
-  | 'caller_idle'
-  | 'transferred'
-  | 'ai_unavailable'
-  | 'ai_failed'
-  | 'media_failed'
-  | 'media_lost'
-  | 'setup_failed'
-  | 'shutdown';
-
-export type CallPhase = 'preparing' | 'answered' | 'ending' | 'ended';
+export type { CallEndReason, CallPhase, CallServices };
 
 export class CallSession {
   readonly callId: string;
@@ -72,7 +41,7 @@ export class CallSession {
   readonly #resources = new CallResources();
   readonly #onEnded: (call: CallSession) => void;
   readonly #arrivedAt = performance.now();
-  readonly #playbackWaiters = new Map<string, () => void>();
+  readonly #playbacks = new PlaybackWaits();
   #phase: CallPhase = 'preparing';
   #ending: Promise<void> | null = null;
   #callerGone = false;
@@ -89,7 +58,6 @@ export class CallSession {
   #transfer: EndpointTransfer | null = null;
   #handover: Handover | null = null;
   #memorySummary: string | null = null;
-  #playbacks = 0;
 
   constructor(
     services: CallServices,
@@ -135,7 +103,7 @@ export class CallSession {
         await ari.ring(this.callerChannelId).catch((error) => this.#logStepFailure('ring', error));
       }
       if (config.ring.answer === 'immediately') await this.#answer();
-      this.#memory = await this.#loadMemory(agent);
+      this.#memory = await loadCallerMemory(this.#services.store, agent, this.callerNumber, this.log);
 
       const port = await this.#services.ports.open();
       this.#port = port;
@@ -166,7 +134,13 @@ export class CallSession {
       this.#agent = session;
       this.#resources.add('realtime session', () => session.close());
       this.#resources.add('call summary', async () => {
-        this.#memorySummary = await summarizeForMemory(this.#summaryInputs());
+        this.#memorySummary = await summarizeForMemory({
+          session: this.#agent,
+          wanted:
+            !this.#forgotten && wantsMemory(this.#services.store, this.#agentDefinition, this.callerNumber),
+          recorder: this.recorder,
+          timeoutMs: this.#services.config.memory.summaryTimeoutMs,
+        });
       });
       const controller = this.#createController(session, pacer, agent);
       session.attach(
@@ -185,12 +159,18 @@ export class CallSession {
       const aiReady = ready.then(() => {
         if (greeting !== null && !this.#ending) session.greet(greeting);
       });
-      const aiState = track(aiReady);
-      const media = buildMediaPath(ari, this.#services.arrivals, this.#resources, this.#mediaSettings(), {
-        callId: this.callId,
-        callerChannelId: this.callerChannelId,
-        localPort: port.port,
-      });
+      const aiState = trackOutcome(aiReady);
+      const media = buildMediaPath(
+        ari,
+        this.#services.arrivals,
+        this.#resources,
+        mediaPathSettings(config, this.#services.ariHost),
+        {
+          callId: this.callId,
+          callerChannelId: this.callerChannelId,
+          localPort: port.port,
+        },
+      );
       media.catch(() => undefined);
 
       // With a greeting, ready means its first audio is buffered (or the AI failed: answer and fall back).
@@ -227,7 +207,7 @@ export class CallSession {
   /** The caller hung up or left the app. */
   callerLeft(): void {
     this.#callerGone = true;
-    for (const wake of this.#playbackWaiters.values()) wake();
+    this.#playbacks.wakeAll();
     this.#transfer?.cancel('the caller hung up');
     void this.end('caller_hangup');
   }
@@ -244,7 +224,7 @@ export class CallSession {
   }
 
   playbackFinished(playbackId: string): void {
-    this.#playbackWaiters.get(playbackId)?.();
+    this.#playbacks.finished(playbackId);
   }
 
   keypad(digit: string): void {
@@ -275,7 +255,7 @@ export class CallSession {
     pacer: RtpPacer,
     controller: ConversationController,
   ): Promise<void> {
-    const { config, ari } = this.#services;
+    const { ari } = this.#services;
     port.setPeer(media.peer);
     await this.#answer();
     if (this.#ending) return;
@@ -287,18 +267,9 @@ export class CallSession {
     }
     if (this.#ending) return;
     pacer.release();
-    const filler = new CallerSilenceFiller({
-      law: config.rtp.format,
-      fillAfterMs: config.rtp.silenceFillAfterMs,
-      sendBase64Frame: (base64) => agent.appendCallerAudioBase64(base64),
-    });
+    const filler = streamCallerToModel(port, agent, this.#services.config);
     this.#resources.add('caller silence filler', () => filler.stop());
     this.#resources.add('conversation timers', () => controller.stop());
-    port.onPayload((payload) => {
-      agent.appendCallerAudio(payload);
-      filler.noteCallerAudio();
-    });
-    filler.start();
     controller.start();
     this.#phase = 'answered';
   }
@@ -308,32 +279,18 @@ export class CallSession {
     pacer: RtpPacer,
     agent: AgentDefinition,
   ): ConversationController {
-    const { config, store, env } = this.#services;
-    const tools = new ToolRunner({
-      callId: this.callId,
-      callerNumber: this.callerNumber,
-      recorder: this.recorder,
-      log: this.log,
-      forgetCaller:
-        store === null || !this.callerNumber
-          ? null
-          : async () => {
-              this.#forgotten = true;
-              const outcome = await store.forgetCaller(agent.id, this.callerNumber);
-              this.log.info(outcome, 'caller asked to be forgotten; memory erased');
-            },
-      webhooks: { env, allowHttpHosts: config.tools.allowHttpHosts },
-    });
-    const controller = new ConversationController({
-      agent: session,
+    const controller = createConversation({
+      services: this.#services,
+      call: { callId: this.callId, callerNumber: this.callerNumber, recorder: this.recorder, log: this.log },
+      session,
       pacer,
-      definition: agent,
-      recorder: this.recorder,
-      tools,
-      log: this.log,
+      agent,
+      forgotten: () => {
+        this.#forgotten = true;
+      },
       actions: {
         end: (reason: ConversationEnd) => void this.end(reason),
-        transfer: (target) => this.#startTransfer(agent, target),
+        transfer: (target) => this.#transferTo(agent, target),
         failed: (error: RealtimeSessionError) => void this.end('ai_failed', error),
       },
     });
@@ -341,21 +298,10 @@ export class CallSession {
     return controller;
   }
 
-  async #startTransfer(agent: AgentDefinition, name: string): Promise<string | null> {
-    const target = agent.transferTargets[name];
-    if (!target) return `unknown target ${name}`;
-    if (target.kind === 'dialplan') {
-      this.#handover = {
-        kind: 'dialplan',
-        context: target.context,
-        extension: target.extension,
-        priority: target.priority,
-      };
-      void this.end('transferred');
-      return null;
-    }
+  /** Transfers now; resolves with why it failed, or null once the call is handed over. */
+  async #transferTo(agent: AgentDefinition, name: string): Promise<string | null> {
     const { ari, arrivals, config } = this.#services;
-    const transfer = new EndpointTransfer({
+    const dial = new EndpointTransfer({
       ari,
       arrivals,
       resources: this.#resources,
@@ -364,32 +310,13 @@ export class CallSession {
       callerId: `"${this.#caller.caller.name}" <${this.callerNumber}>`,
       log: this.log,
     });
-    this.#transfer = transfer;
-    const outcome = await transfer.dial(target.endpoint, target.timeoutSec);
+    this.#transfer = dial;
+    const outcome = await reachTransferTarget(agent.transferTargets[name], dial, config.ari.app, this.callId);
     this.#transfer = null;
-    if (outcome.ok) {
-      this.#handover = {
-        kind: 'bridge',
-        targetChannelId: outcome.channelId,
-        bridgeId: ownedId(config.ari.app, 'xbr', this.callId),
-      };
-      void this.end('transferred');
-      return null;
-    }
-    return outcome.reason;
-  }
-
-  async #loadMemory(agent: AgentDefinition): Promise<CallerMemory | null> {
-    const store = this.#services.store;
-    if (store === null || !agent.memory.enabled || !this.callerNumber) return null;
-    try {
-      const memory = await store.getMemory(agent.id, this.callerNumber);
-      if (memory) this.log.info({ callCount: memory.callCount }, 'returning caller');
-      return memory;
-    } catch (error) {
-      this.#logStepFailure('load caller memory', error);
-      return null;
-    }
+    if ('failure' in outcome) return outcome.failure;
+    this.#handover = outcome.handover;
+    void this.end('transferred');
+    return null;
   }
 
   readonly #onAgentFrame = (): void => {
@@ -450,59 +377,17 @@ export class CallSession {
     this.#onEnded(this);
   }
 
-  #summaryInputs() {
-    const agent = this.#agentDefinition;
-    return {
-      session: this.#agent,
-      wanted:
-        this.#services.store !== null &&
-        agent?.memory.enabled === true &&
-        this.callerNumber !== '' &&
-        !this.#forgotten &&
-        this.recorder.turns.some((turn) => turn.role === 'caller'),
-      recorder: this.recorder,
-      timeoutMs: this.#services.config.memory.summaryTimeoutMs,
-    };
-  }
-
   #handoverContext() {
     const { ari, config, transfers } = this.#services;
     return {
       ari,
       callerChannelId: this.callerChannelId,
       answered: this.#answeredAtMs !== null,
-      playbackId: ownedId(config.ari.app, 'pb', this.callId, ++this.#playbacks),
-      waitForPlayback: (id: string, timeoutMs: number) => this.#waitForPlayback(id, timeoutMs),
+      playbackId: ownedId(config.ari.app, 'pb', this.callId, this.#playbacks.next()),
+      waitForPlayback: (id: string, timeoutMs: number) => this.#playbacks.wait(id, timeoutMs),
       fallback: config.failure,
       log: this.log,
       transfers,
-    };
-  }
-
-  #waitForPlayback(playbackId: string, timeoutMs: number): Promise<void> {
-    if (this.#callerGone) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const waiters = this.#playbackWaiters;
-      function done(): void {
-        clearTimeout(timer);
-        waiters.delete(playbackId);
-        resolve();
-      }
-      waiters.set(playbackId, done);
-    });
-  }
-
-  #mediaSettings() {
-    const { config, ariHost } = this.#services;
-    return {
-      app: config.ari.app,
-      topology: config.media.topology,
-      format: config.rtp.format,
-      advertiseHost: config.rtp.advertiseHost,
-      asteriskHost: config.rtp.asteriskHost,
-      ariHost,
-      stasisStartTimeoutMs: config.ari.stasisStartTimeoutMs,
     };
   }
 
@@ -512,13 +397,4 @@ export class CallSession {
       'call step failed',
     );
   }
-}
-
-/** Follows a promise so its outcome can be read synchronously once it has settled. */
-function track(promise: Promise<unknown>): { failure: () => unknown } {
-  let failure: unknown = null;
-  promise.catch((error: unknown) => {
-    failure = error ?? new Error('failed');
-  });
-  return { failure: () => failure };
 }

@@ -2,9 +2,11 @@
 // into our app and counts as answered when it enters it (StasisStart). If it is busy, not
 // answered or rejected, the AI keeps the call and tells the caller. If the caller hangs up while
 // it rings, the target is hung up as part of the call's teardown.
+import type { TransferTarget } from '../agents/agent-definition.ts';
 import type { Logger } from '../observability/logger.ts';
 import { ignoringGone } from '../telephony/ari/ari-errors.ts';
 import type { AriRest } from '../telephony/ari/ari-rest.ts';
+import type { Handover } from './call-handover.ts';
 import { ownedId } from './call-ids.ts';
 import type { CallResources } from './call-resources.ts';
 import type { ChannelArrivals } from './channel-arrivals.ts';
@@ -93,4 +95,23 @@ export class EndpointTransfer {
   cancel(reason: string): void {
     this.#arrivals.cancel(this.channelId, reason);
   }
+}
+
+/** Where the caller goes for one transfer target: a dialplan location, or an endpoint dialled now. */
+export async function reachTransferTarget(
+  target: TransferTarget | undefined,
+  dial: EndpointTransfer,
+  app: string,
+  callId: string,
+): Promise<{ handover: Handover } | { failure: string }> {
+  if (!target) return { failure: 'unknown transfer target' };
+  if (target.kind === 'dialplan') {
+    const { context, extension, priority } = target;
+    return { handover: { kind: 'dialplan', context, extension, priority } };
+  }
+  const outcome = await dial.dial(target.endpoint, target.timeoutSec);
+  if (!outcome.ok) return { failure: outcome.reason };
+  return {
+    handover: { kind: 'bridge', targetChannelId: outcome.channelId, bridgeId: ownedId(app, 'xbr', callId) },
+  };
 }

@@ -3,6 +3,7 @@
 // caller's voice; whisper out: what the caller hears). Every object gets an id derived from
 // the call id and is registered for release before it is requested.
 import { lookup } from 'node:dns/promises';
+import type { Config } from '../config/load-config.ts';
 import type { RtpPeer } from '../media/rtp/external-media-port.ts';
 import { ignoringGone } from '../telephony/ari/ari-errors.ts';
 import type { AriRest } from '../telephony/ari/ari-rest.ts';
@@ -21,6 +22,18 @@ export interface MediaPathSettings {
   /** Host of ARI_URL: Asterisk's RTP address when it reports a wildcard one. */
   ariHost: string;
   stasisStartTimeoutMs: number;
+}
+
+export function mediaPathSettings(config: Config, ariHost: string): MediaPathSettings {
+  return {
+    app: config.ari.app,
+    topology: config.media.topology,
+    format: config.rtp.format,
+    advertiseHost: config.rtp.advertiseHost,
+    asteriskHost: config.rtp.asteriskHost,
+    ariHost,
+    stasisStartTimeoutMs: config.ari.stasisStartTimeoutMs,
+  };
 }
 
 export interface MediaPathRequest {

@@ -277,6 +277,7 @@ export const configSchema: convict.Schema<AppConfig> = {
     maxAgeMs: positiveMs(
       'A pooled session idle since it opened for this long is closed and replaced (the provider limits session length).',
       45 * 60_000,
+      'POOL_MAX_AGE_MS',
     ),
   },
   tools: {
