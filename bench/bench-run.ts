@@ -18,6 +18,8 @@ export interface RunSettings {
   rampMs: number;
   script: CallerScript;
   rtpPortMin: number;
+  daemonEnv?: Record<string, string>;
+  realtimeArgs?: readonly string[];
 }
 
 export interface CpuUsage {
@@ -55,7 +57,7 @@ export async function runBench(settings: RunSettings): Promise<RunData> {
   let realtime: FakeRealtimeProcess | undefined;
   let daemon: DaemonProcess | undefined;
   try {
-    realtime = await FakeRealtimeProcess.start();
+    realtime = await FakeRealtimeProcess.start(settings.realtimeArgs);
     daemon = await DaemonProcess.start({
       asterisk,
       realtimeBaseUrl: realtime.baseUrl,
@@ -63,6 +65,7 @@ export async function runBench(settings: RunSettings): Promise<RunData> {
       rtpPortMin: settings.rtpPortMin,
       // Wide enough that ports held by anything else on the machine are simply skipped.
       rtpPortMax: settings.rtpPortMin + Math.max(200, settings.calls * 4) - 1,
+      ...(settings.daemonEnv ? { extraEnv: settings.daemonEnv } : {}),
     });
     const running = daemon;
     // A call the daemon never ends shows in the report as missing figures, not as a crash.

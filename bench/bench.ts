@@ -1,8 +1,9 @@
-// npm run bench [-- --calls N] [--ramp-ms M] [--warmup W] [--rtp-port-min P]
+// npm run bench [-- --calls N | --answering] [--ramp-ms M] [--warmup W] [--rtp-port-min P]
 // Runs the callbridge daemon as a child process against a fake Asterisk (in this process: the
 // load generator and the callers' ears) and a fake OpenAI Realtime server (another process),
 // and prints latency, jitter, barge-in, loss and CPU figures for 1 and for 50 concurrent calls.
 import { parseArgs } from 'node:util';
+import { compareAnswering } from './answering-comparison.ts';
 import type { CallerScript } from './bench-caller.ts';
 import { runBench } from './bench-run.ts';
 import { computeFigures } from './metrics.ts';
@@ -29,9 +30,14 @@ async function main(): Promise<number> {
       'ramp-ms': { type: 'string' },
       warmup: { type: 'string' },
       'rtp-port-min': { type: 'string' },
+      answering: { type: 'boolean' },
     },
   });
-  const sizes = values.calls === undefined ? [1, 50] : [nonNegativeInteger(values.calls, '--calls', 1)];
+  const sizes = values.answering
+    ? []
+    : values.calls === undefined
+      ? [1, 50]
+      : [nonNegativeInteger(values.calls, '--calls', 1)];
   if (sizes.some((n) => n < 1)) throw new Error('--calls: at least 1');
   const rampMs = nonNegativeInteger(values['ramp-ms'], '--ramp-ms', 20);
   const warmupCalls = nonNegativeInteger(values.warmup, '--warmup', 1);
@@ -49,6 +55,17 @@ async function main(): Promise<number> {
     const figures = computeFigures(run);
     failures += figures.calls.errors.length;
     process.stdout.write(`\n${formatReport(run, figures)}\n`);
+  }
+  if (values.calls === undefined) {
+    const answering = await compareAnswering({
+      calls: 10,
+      modelFirstAudioMs: 500,
+      rampMs: 100,
+      rtpPortMin,
+      script: SCRIPT,
+    });
+    failures += answering.failures;
+    process.stdout.write(`\n${answering.text}\n`);
   }
   return failures === 0 ? 0 : 1;
 }

@@ -1,6 +1,9 @@
 // callbridge itself, started as `node src/main.ts` in its own process with its configuration in
 // the environment, pointed at the fake Asterisk (in the benchmark process) and the fake Realtime
 // server (in another process). Its JSON log lines are kept for the report.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeAsterisk } from '../test/support/fake-asterisk/fake-asterisk.ts';
 import { ManagedChild, pollFor } from './child-processes.ts';
@@ -17,6 +20,8 @@ export interface DaemonSettings {
   realtimeApiKey: string;
   rtpPortMin: number;
   rtpPortMax: number;
+  /** Further settings for this run, e.g. ANSWER_MODE. */
+  extraEnv?: Record<string, string>;
 }
 
 export class DaemonProcess {
@@ -62,6 +67,10 @@ export class DaemonProcess {
         // info: one summary line per call ('call ended') plus a few per turn; cheap enough.
         LOG_LEVEL: 'info',
         LEFTOVER_SWEEP_CRON: '',
+        // Records go to a throw-away store; no admin port to collide with anything.
+        STORE_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'callbridge-bench-store-')),
+        ADMIN_PORT: '0',
+        ...settings.extraEnv,
       },
       onLine: (line) => {
         try {

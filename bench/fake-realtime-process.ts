@@ -20,11 +20,11 @@ export class FakeRealtimeProcess {
     this.#statsUrl = `http://127.0.0.1:${port}/_stats`;
   }
 
-  static async start(): Promise<FakeRealtimeProcess> {
+  static async start(extraArgs: readonly string[] = []): Promise<FakeRealtimeProcess> {
     let announced: string | undefined;
     const child = await ManagedChild.start({
       name: 'fake Realtime server',
-      args: [CLI, '--port', '0', '--api-key', FAKE_REALTIME_API_KEY],
+      args: [CLI, '--port', '0', '--api-key', FAKE_REALTIME_API_KEY, ...extraArgs],
       env: { PATH: process.env['PATH'] ?? '' },
       onLine: (line) => {
         announced ??= line;

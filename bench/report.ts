@@ -4,13 +4,13 @@ import { LISTENER_STALL_MS, type RunData } from './bench-run.ts';
 import { type Distribution, distribution } from './distribution.ts';
 import type { Figures } from './metrics.ts';
 
-const LABEL_WIDTH = 52;
+const LABEL_WIDTH = 60;
 
 function ms(value: number): string {
   return Number.isNaN(value) ? 'n/a' : value.toFixed(2);
 }
 
-function row(label: string, samples: readonly number[]): string {
+export function figureRow(label: string, samples: readonly number[]): string {
   const d: Distribution = distribution(samples);
   return [
     label.padEnd(LABEL_WIDTH),
@@ -25,6 +25,8 @@ function percentOf(part: number, whole: number): string {
   return whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(2)}%`;
 }
 
+export const FIGURE_HEADER = `${'figure (ms)'.padEnd(LABEL_WIDTH)}${'n'.padStart(6)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'max'.padStart(9)}`;
+
 export function formatReport(run: RunData, figures: Figures): string {
   const { settings, cpu } = run;
   const { calls, agentFrames, callerFrames } = figures;
@@ -34,17 +36,18 @@ export function formatReport(run: RunData, figures: Figures): string {
       `(arrivals ${settings.rampMs} ms apart): ${calls.completed}/${settings.calls} completed, ` +
       `${(cpu.windowMs / 1000).toFixed(1)} s`,
   );
+  lines.push(FIGURE_HEADER);
+  lines.push(figureRow('answer → greeting first RTP frame heard', figures.answerToFirstFrameMs));
+  lines.push(figureRow('inbound: caller RTP sent → append at Realtime', figures.inboundMs));
+  lines.push(figureRow('outbound: first delta sent → its RTP frame heard', figures.outboundFirstDeltaMs));
+  lines.push(figureRow('outbound jitter: |frame interval − 20 ms|', figures.jitterMs));
   lines.push(
-    `${'figure (ms)'.padEnd(LABEL_WIDTH)}${'n'.padStart(6)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'max'.padStart(9)}`,
+    figureRow(
+      `  … without frames heard in a bench stall ≥ ${LISTENER_STALL_MS} ms`,
+      figures.jitterOutsideStallsMs,
+    ),
   );
-  lines.push(row('answer → greeting first RTP frame heard', figures.answerToFirstFrameMs));
-  lines.push(row('inbound: caller RTP sent → append at Realtime', figures.inboundMs));
-  lines.push(row('outbound: first delta sent → its RTP frame heard', figures.outboundFirstDeltaMs));
-  lines.push(row('outbound jitter: |frame interval − 20 ms|', figures.jitterMs));
-  lines.push(
-    row(`  … without frames heard in a bench stall ≥ ${LISTENER_STALL_MS} ms`, figures.jitterOutsideStallsMs),
-  );
-  lines.push(row('barge-in: speech_started sent → last frame heard', figures.bargeInMs));
+  lines.push(figureRow('barge-in: speech_started sent → last frame heard', figures.bargeInMs));
 
   const sent = agentFrames.sentByDaemon;
   const agentLost =
