@@ -7,5 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY src ./src
 COPY config ./config
+# Call records and caller memory (STORE_DATA_DIR); mount a volume here.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 CMD ["node", "src/main.ts"]

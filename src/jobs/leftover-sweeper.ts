@@ -44,9 +44,15 @@ export class LeftoverSweeper {
     const result: SweepResult = { channels: 0, bridges: 0, failures: 0 };
     const old = (creationtime: string) => Date.parse(creationtime) < cutoffEpochMs;
 
-    const channels = await ari.listChannels();
+    const [channels, bridges] = await Promise.all([ari.listChannels(), ari.listBridges()]);
+    // People talking to each other in one of our bridges (a transfer the previous run bridged)
+    // are never cut off; once one of them hangs up, the other is swept.
+    const conversations = bridges.filter(
+      (bridge) => bridge.channels.filter((id) => !isMediaChannel(app, id)).length >= 2,
+    );
+    const talking = new Set(conversations.flatMap((bridge) => bridge.channels));
     for (const channel of channels) {
-      if (isActive(channel.id) || !old(channel.creationtime)) continue;
+      if (isActive(channel.id) || talking.has(channel.id) || !old(channel.creationtime)) continue;
       if (parseOwnedId(app, channel.id) === null && !isParkedInApp(channel, app)) continue;
       try {
         await ignoringGone(ari.hangup(channel.id, 'normal'));
@@ -60,10 +66,10 @@ export class LeftoverSweeper {
         );
       }
     }
-    const bridges = await ari.listBridges();
     for (const bridge of bridges) {
       const owned = parseOwnedId(app, bridge.id);
-      if (owned?.kind !== 'br' || isActive(bridge.id) || !old(bridge.creationtime)) continue;
+      if (owned === null || (owned.kind !== 'br' && owned.kind !== 'xbr')) continue;
+      if (isActive(bridge.id) || conversations.includes(bridge) || !old(bridge.creationtime)) continue;
       try {
         await ignoringGone(ari.destroyBridge(bridge.id));
         result.bridges++;
@@ -84,4 +90,10 @@ export class LeftoverSweeper {
 function isParkedInApp(channel: Channel, app: string): boolean {
   const { app_name: appName, app_data: appData } = channel.dialplan;
   return appName === 'Stasis' && (appData === app || appData.startsWith(`${app},`));
+}
+
+/** Our externalMedia and snoop channels: media plumbing, not a party to a conversation. */
+function isMediaChannel(app: string, channelId: string): boolean {
+  const kind = parseOwnedId(app, channelId)?.kind;
+  return kind === 'em' || kind === 'snoop';
 }

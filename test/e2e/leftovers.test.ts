@@ -93,3 +93,53 @@ describe('leftover sweeping', () => {
     await harness.expectNothingLeft();
   });
 });
+
+describe('leftover sweeping and transferred calls', () => {
+  it('never cuts off two people an earlier run bridged, and cleans up after one hangs up', async () => {
+    const asterisk = await FakeAsterisk.start({ password: TEST_SECRETS.ariPassword });
+    const realtime = await FakeRealtimeServer.start({ apiKey: TEST_SECRETS.apiKey });
+    try {
+      const socket = new WebSocket(`${asterisk.url.replace('http', 'ws')}/ari/events?app=callbridge`, {
+        headers: { Authorization: auth(asterisk) },
+      });
+      await new Promise((resolve) => socket.once('open', resolve));
+      const caller = await asterisk.placeCall({ did: '1000', app: 'callbridge' });
+      expect(
+        await ari(
+          asterisk,
+          'POST',
+          '/channels?endpoint=PJSIP/101&app=callbridge&channelId=callbridge-xfer-old2',
+        ),
+      ).toBe(200);
+      await asterisk.waitFor(() =>
+        asterisk.channels().some((c) => c.id === 'callbridge-xfer-old2' && c.state === 'Up'),
+      );
+      expect(await ari(asterisk, 'POST', '/bridges/callbridge-xbr-old2?type=mixing')).toBe(200);
+      expect(
+        await ari(
+          asterisk,
+          'POST',
+          `/bridges/callbridge-xbr-old2/addChannel?channel=${caller.channelId},callbridge-xfer-old2`,
+        ),
+      ).toBe(204);
+      socket.terminate();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      const { daemon } = await DaemonHarness.startDaemon(asterisk, realtime, { LEFTOVER_MIN_AGE_MS: '0' });
+      try {
+        expect(asterisk.bridges().map((bridge) => bridge.id)).toEqual(['callbridge-xbr-old2']);
+        expect(caller.alive).toBe(true);
+        asterisk.call('callbridge-xfer-old2')?.hangup();
+        await asterisk.waitFor(() => asterisk.bridges()[0]?.channels.length === 1);
+        await daemon.sweeper.sweep(Date.now());
+        expect(asterisk.bridges()).toEqual([]);
+        expect(caller.alive).toBe(false);
+      } finally {
+        await daemon.stop();
+      }
+    } finally {
+      await asterisk.stop();
+      await realtime.stop();
+    }
+  });
+});
