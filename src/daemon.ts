@@ -4,6 +4,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { AdminServer } from './admin/admin-server.ts';
 import { createCallsApi } from './admin/calls-api.ts';
+import { createHealthRoutes, PUBLIC_HEALTH_PATHS } from './admin/health-routes.ts';
 import type { AgentDefinition } from './agents/agent-definition.ts';
 import { AgentRegistry } from './agents/agent-registry.ts';
 import { agentFromConfig } from './agents/config-agent.ts';
@@ -16,6 +17,7 @@ import { LeftoverSweeper } from './jobs/leftover-sweeper.ts';
 import { enforceRetention } from './jobs/retention-job.ts';
 import { PAYLOAD_TYPE } from './media/codec/g711.ts';
 import { RtpPortPool } from './media/rtp/rtp-port-pool.ts';
+import { GatewayMetrics } from './observability/gateway-metrics.ts';
 import type { Logger } from './observability/logger.ts';
 import type { CallStore } from './store/call-store.ts';
 import { openCallStore } from './store/open-call-store.ts';
@@ -33,6 +35,7 @@ export interface DaemonParts {
   store: CallStore | null;
   agents: AgentRegistry | null;
   sessions: RealtimeSessionSource;
+  metrics: GatewayMetrics;
 }
 
 export class Daemon {
@@ -43,6 +46,7 @@ export class Daemon {
   readonly store: CallStore | null;
   readonly agents: AgentRegistry | null;
   readonly sessions: RealtimeSessionSource;
+  readonly metrics: GatewayMetrics;
   readonly #config: Config;
   readonly #log: Logger;
   readonly #ari: AriRest;
@@ -61,6 +65,7 @@ export class Daemon {
     this.store = parts.store;
     this.agents = parts.agents;
     this.sessions = parts.sessions;
+    this.metrics = parts.metrics;
   }
 
   /**
@@ -101,6 +106,7 @@ export class Daemon {
       maxAgeMs: config.pool.maxAgeMs,
       connectTimeoutMs: config.openai.connectTimeoutMs,
     });
+    const metrics = new GatewayMetrics(() => orchestrator.liveRtp());
     const orchestrator = new CallOrchestrator({
       config,
       ari,
@@ -112,6 +118,7 @@ export class Daemon {
       store,
       sessions,
       env: process.env,
+      metrics,
     });
     const sweeper = new LeftoverSweeper({
       ari,
@@ -130,7 +137,9 @@ export class Daemon {
       {
         onEvent: orchestrator.handleEvent,
         onConnected: (reconnected) => {
-          if (reconnected) void daemon.#reconcile();
+          if (!reconnected) return;
+          metrics.ariReconnects.inc();
+          void daemon.#reconcile();
         },
       },
     );
@@ -143,6 +152,7 @@ export class Daemon {
       store,
       agents,
       sessions,
+      metrics,
     });
     try {
       await events.connect(config.ari.connectTimeoutMs);
@@ -151,9 +161,20 @@ export class Daemon {
           host: config.admin.host,
           port: config.admin.port,
           token: config.admin.token,
-          routes: store
-            ? [createCallsApi(store, { onError: (error) => log.error({ err: error }, 'calls API failed') })]
-            : [],
+          routes: [
+            createHealthRoutes(
+              {
+                ariConnected: () => events.state === 'connected',
+                hasCapacity: () => orchestrator.hasCapacity,
+                stopping: () => daemon.stopping,
+              },
+              metrics,
+            ),
+            ...(store
+              ? [createCallsApi(store, { onError: (error) => log.error({ err: error }, 'calls API failed') })]
+              : []),
+          ],
+          publicPaths: PUBLIC_HEALTH_PATHS,
           log,
         });
       }
@@ -198,11 +219,19 @@ export class Daemon {
   async #stop(): Promise<void> {
     this.orchestrator.stopAccepting();
     for (const task of this.#tasks.splice(0)) task.destroy();
-    const active = this.orchestrator.activeCalls;
-    if (active > 0) this.#log.info({ activeCalls: active }, 'ending calls for shutdown');
+    const { drainTimeoutMs, goodbyeTimeoutMs } = this.#config.shutdown;
+    if (this.orchestrator.activeCalls > 0) {
+      this.#log.info(
+        { activeCalls: this.orchestrator.activeCalls, drainTimeoutMs },
+        'draining: new calls are turned away',
+      );
+      const drained = await this.orchestrator.drained(drainTimeoutMs);
+      if (!drained)
+        this.#log.info({ activeCalls: this.orchestrator.activeCalls }, 'drain time is up; ending calls');
+    }
     let timer: NodeJS.Timeout | undefined;
     const ended = await Promise.race([
-      this.orchestrator.endAll('shutdown').then(() => true),
+      this.orchestrator.endAllPolitely(goodbyeTimeoutMs).then(() => true),
       new Promise<false>((resolve) => {
         timer = setTimeout(() => resolve(false), this.#config.shutdown.timeoutMs);
       }),
@@ -213,6 +242,7 @@ export class Daemon {
         { activeCalls: this.orchestrator.activeCalls },
         'shutdown timed out with calls still ending',
       );
+    await this.orchestrator.turnedAwaySettled();
     await this.sessions.close();
     await this.events.close();
     await this.#admin?.close();

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { AgentsFileError } from './agents/agents-file.ts';
-import { ConfigError, describeConfig, loadConfig } from './config/load-config.ts';
+import {
+  ConfigError,
+  configFileExposure,
+  configFileFrom,
+  describeConfig,
+  loadConfig,
+} from './config/load-config.ts';
 // callbridge daemon entry point: load config, connect to Asterisk, take calls until a signal.
 import { Daemon } from './daemon.ts';
 import { routeCronLogs } from './jobs/cron-logging.ts';
@@ -26,6 +32,8 @@ async function main(): Promise<void> {
   const log = createLogger(config.log);
   routeCronLogs(log);
   log.info({ config: describeConfig(config) }, 'starting callbridge');
+  const exposure = configFileExposure(configFileFrom(process.argv.slice(2), process.env));
+  if (exposure) log.warn(exposure);
 
   let daemon: Daemon;
   try {

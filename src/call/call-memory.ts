@@ -4,10 +4,8 @@
 import type { AgentDefinition } from '../agents/agent-definition.ts';
 import type { ConversationStats } from '../ai/realtime/conversation-stats.ts';
 import type { RealtimeAgentSession } from '../ai/realtime/realtime-agent-session.ts';
-import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallerMemory, CallStore } from '../store/call-store.ts';
-import { estimateCostUsd } from '../store/cost-estimate.ts';
 import type { CallRecorder } from './call-recorder.ts';
 
 const SUMMARY_INSTRUCTIONS =
@@ -65,7 +63,7 @@ export async function finishRecord(inputs: {
   callerOutcome: string;
   conversation: ConversationStats | null;
   media: Record<string, unknown>;
-  prices: Config['prices'];
+  costUsd: number | null;
   log: Logger;
 }): Promise<void> {
   const { store, agent, log } = inputs;
@@ -78,7 +76,7 @@ export async function finishRecord(inputs: {
     endReason: inputs.reason,
     callerOutcome: inputs.callerOutcome,
     conversation: inputs.conversation,
-    costUsd: inputs.conversation ? estimateCostUsd(inputs.conversation.usage, inputs.prices) : null,
+    costUsd: inputs.costUsd,
     media: inputs.media,
   });
   try {

@@ -3,12 +3,15 @@
 // which becomes a new CallSession. Hangups, keypad digits, lost media objects and finished
 // playbacks go to the call they belong to, found by the caller's channel id or by the call id
 // inside the ids we assigned. Callers handed to a person live on as BridgedTransfers.
+
+import type { RtpTotals } from '../observability/gateway-metrics.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AriEvent, Channel } from '../telephony/ari/ari-types.ts';
 import type { BridgedTransfer } from './bridged-transfer.ts';
 import type { TransferRegistry } from './call-handover.ts';
 import { newCallId, parseOwnedId } from './call-ids.ts';
 import { type CallEndReason, type CallServices, CallSession } from './call-session.ts';
+import { TurnedAwayCalls } from './turned-away-calls.ts';
 
 export type OrchestratorServices = Omit<CallServices, 'transfers'>;
 
@@ -18,6 +21,7 @@ export class CallOrchestrator {
   readonly #calls = new Map<string, CallSession>();
   readonly #byCaller = new Map<string, CallSession>();
   readonly #transfers = new Map<string, BridgedTransfer>();
+  readonly #turnedAway = new TurnedAwayCalls();
   #accepting = true;
 
   constructor(services: OrchestratorServices) {
@@ -37,6 +41,23 @@ export class CallOrchestrator {
 
   get activeCalls(): number {
     return this.#calls.size;
+  }
+
+  /** Below MAX_CONCURRENT_CALLS and taking calls. */
+  get hasCapacity(): boolean {
+    const max = this.#services.config.capacity.maxConcurrentCalls;
+    return this.#accepting && (max === 0 || this.#calls.size < max);
+  }
+
+  /** Live RTP counters of every call, for /metrics. */
+  liveRtp(): RtpTotals {
+    const totals: RtpTotals = { inbound: [], outbound: [] };
+    for (const call of this.#calls.values()) {
+      const { inbound, outbound } = call.rtpStats;
+      if (inbound) totals.inbound.push(inbound);
+      if (outbound) totals.outbound.push(outbound);
+    }
+    return totals;
   }
 
   /** Callers connected to a person after a transfer, still bridged by us. */
@@ -82,6 +103,7 @@ export class CallOrchestrator {
       }
       case 'PlaybackFinished':
         this.#callOf(event.playback.id)?.playbackFinished(event.playback.id);
+        this.#turnedAway.playbackFinished(event.playback.id);
         return;
       case 'ChannelDtmfReceived':
         this.#byCaller.get(event.channel.id)?.keypad(event.digit);
@@ -127,6 +149,25 @@ export class CallOrchestrator {
     await Promise.all([...this.#calls.values()].map((call) => call.end(reason)));
   }
 
+  /** Shutdown after draining: each agent says goodbye (bounded in time), then the call ends. */
+  async endAllPolitely(goodbyeTimeoutMs: number): Promise<void> {
+    await Promise.all([...this.#calls.values()].map((call) => call.endPolitely(goodbyeTimeoutMs)));
+  }
+
+  /** Callers being turned away (busy sound playing) have been dealt with. */
+  turnedAwaySettled(): Promise<void> {
+    return this.#turnedAway.settled();
+  }
+
+  /** Resolves when no call is in progress, or after `timeoutMs`. */
+  async drained(timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.#calls.size > 0 && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100, deadline - performance.now())));
+    }
+    return this.#calls.size === 0;
+  }
+
   #onCallerArrived(channel: Channel, args: readonly string[]): void {
     const app = this.#services.config.ari.app;
     if (
@@ -138,21 +179,26 @@ export class CallOrchestrator {
       this.#log.debug({ channelId: channel.id }, 'ignoring StasisStart of a known channel');
       return;
     }
-    if (!this.#accepting) {
-      this.#log.warn({ channelId: channel.id }, 'turning away a call: shutting down');
-      void this.#services.ari.hangup(channel.id, 'congestion').catch(() => undefined);
+    if (!this.hasCapacity) {
+      const why = this.#accepting ? 'at_capacity' : 'shutting_down';
+      this.#services.metrics.callsTurnedAway.inc({ why });
+      this.#log.warn({ channelId: channel.id, why, activeCalls: this.#calls.size }, 'turning away a call');
+      void this.#turnedAway.turnAway(channel, this.#services);
       return;
     }
     const call = new CallSession(this.#services, newCallId(), channel, args, (ended) => {
       this.#calls.delete(ended.callId);
       this.#byCaller.delete(ended.callerChannelId);
+      this.#services.metrics.activeCalls.set(this.#calls.size);
     });
     this.#calls.set(call.callId, call);
     this.#byCaller.set(channel.id, call);
+    this.#services.metrics.activeCalls.set(this.#calls.size);
     void call.start();
   }
 
   #onChannelGone(channelId: string, eventType: string, cause: number | undefined): void {
+    this.#turnedAway.callerGone(channelId);
     const transfer = this.#transfers.get(channelId);
     if (transfer) {
       void transfer.partyLeft(channelId);

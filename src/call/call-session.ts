@@ -7,14 +7,18 @@
 import type { AgentDefinition } from '../agents/agent-definition.ts';
 import type { RealtimeAgentSession, RealtimeSessionError } from '../ai/realtime/realtime-agent-session.ts';
 import type { ExternalMediaPort } from '../media/rtp/external-media-port.ts';
+import type { RtpInboundStats } from '../media/rtp/rtp-inbound-stats.ts';
+import type { RtpPacerStats } from '../media/rtp/rtp-pacer.ts';
 import { RtpPacer } from '../media/rtp/rtp-pacer.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallerMemory } from '../store/call-store.ts';
+import { estimateCostUsd } from '../store/cost-estimate.ts';
 import type { Channel } from '../telephony/ari/ari-types.ts';
 import { trackOutcome, waitForAnswerMoment } from './answer-timing.ts';
 import { type Handover, handOverCaller } from './call-handover.ts';
 import { ownedId } from './call-ids.ts';
 import { finishRecord, loadCallerMemory, summarizeForMemory, wantsMemory } from './call-memory.ts';
+import { recordCallMetrics } from './call-metrics.ts';
 import { voiceSettingsFor } from './call-profile.ts';
 import { CallRecorder } from './call-recorder.ts';
 import { CallResources } from './call-resources.ts';
@@ -231,6 +235,21 @@ export class CallSession {
     this.#controller?.keypad(digit);
   }
 
+  /** Shutdown: an answered call gets the agent's goodbye first (at most `timeoutMs`), then ends. */
+  async endPolitely(timeoutMs: number): Promise<void> {
+    const controller = this.#controller;
+    if (this.#phase === 'answered' && controller !== null && !this.#ending) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        controller.goodbye(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.end('shutdown');
+  }
+
   /** Ends the call: releases everything it created, then deals with the caller. Idempotent. */
   end(reason: CallEndReason, cause?: unknown): Promise<void> {
     this.#ending ??= this.#finish(reason, cause);
@@ -319,16 +338,21 @@ export class CallSession {
     return null;
   }
 
-  readonly #onAgentFrame = (): void => {
+  readonly #onAgentFrame = (lateMs: number): void => {
+    this.#services.metrics.outboundLateness.observe(lateMs);
     if (this.#firstAgentFrameAt !== null) return;
     this.#firstAgentFrameAt = performance.now();
     if (this.#answeredAtMs !== null) {
-      this.log.info(
-        { afterAnswerMs: Math.round(this.#firstAgentFrameAt - this.#answeredAtMs) },
-        'first agent audio sent',
-      );
+      const afterAnswerMs = this.#firstAgentFrameAt - this.#answeredAtMs;
+      this.#services.metrics.answerToGreeting.observe(afterAnswerMs);
+      this.log.info({ afterAnswerMs: Math.round(afterAnswerMs) }, 'first agent audio sent');
     }
   };
+
+  /** The call's live RTP counters, for /metrics. */
+  get rtpStats(): { inbound: RtpInboundStats | null; outbound: RtpPacerStats | null } {
+    return { inbound: this.#port?.stats ?? null, outbound: this.#pacer?.stats ?? null };
+  }
 
   async #finish(reason: CallEndReason, cause: unknown): Promise<void> {
     this.#phase = 'ending';
@@ -359,6 +383,15 @@ export class CallSession {
       agentId: this.#agentDefinition?.id ?? null,
     });
     this.log.info(summary, 'call ended');
+    const conversation = this.#agent?.stats ?? null;
+    const costUsd = conversation ? estimateCostUsd(conversation.usage, this.#services.config.prices) : null;
+    recordCallMetrics(this.#services.metrics, {
+      reason,
+      inbound: this.#port?.stats ?? null,
+      outbound: this.#pacer?.stats ?? null,
+      conversation,
+      costUsd,
+    });
     await finishRecord({
       store: this.#services.store,
       recorder: this.recorder,
@@ -371,7 +404,7 @@ export class CallSession {
       callerOutcome,
       conversation: this.#agent?.stats ?? null,
       media: { rtpIn: summary['rtpIn'], rtpOut: summary['rtpOut'] },
-      prices: this.#services.config.prices,
+      costUsd,
       log: this.log,
     });
     this.#onEnded(this);

@@ -3,6 +3,7 @@ import type { AgentDefinition } from '../agents/agent-definition.ts';
 import type { RealtimeSessionSource } from '../ai/realtime/realtime-session-pool.ts';
 import type { Config } from '../config/load-config.ts';
 import type { RtpPortPool } from '../media/rtp/rtp-port-pool.ts';
+import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallStore } from '../store/call-store.ts';
 import type { AriRest } from '../telephony/ari/ari-rest.ts';
@@ -22,6 +23,7 @@ export interface CallServices {
   sessions: RealtimeSessionSource;
   transfers: TransferRegistry;
   env: Readonly<Record<string, string | undefined>>;
+  metrics: GatewayMetrics;
 }
 
 export type CallEndReason =

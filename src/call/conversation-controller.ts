@@ -112,6 +112,12 @@ export class ConversationController implements AgentSessionListener {
     this.#dtmf.stop();
   }
 
+  /** The service is closing: the agent says goodbye, then `then` runs once it has played out. */
+  goodbye(then: () => void): void {
+    if (this.#finishing) return then();
+    this.#sayThen('This line is closing now. Apologise briefly to the caller and say goodbye.', then);
+  }
+
   keypad(digit: string): void {
     if (this.#finishing) return;
     this.#timers.callerActive();

@@ -113,6 +113,17 @@ export interface AppConfig {
   };
   shutdown: {
     timeoutMs: number;
+    drainTimeoutMs: number;
+    goodbyeTimeoutMs: number;
+  };
+  capacity: {
+    maxConcurrentCalls: number;
+    action: 'busy' | 'continue';
+    sound: string;
+    soundTimeoutMs: number;
+    context: string;
+    extension: string;
+    priority: number;
   };
 }
 
@@ -497,8 +508,57 @@ export const configSchema: convict.Schema<AppConfig> = {
   },
   shutdown: {
     timeoutMs: positiveMs(
-      'On SIGTERM/SIGINT, longest wait for calls to be torn down before exiting.',
+      'On SIGTERM/SIGINT, longest wait for calls to be torn down once they are told to end.',
       10_000,
     ),
+    drainTimeoutMs: positiveMs(
+      'On SIGTERM/SIGINT, how long calls in progress may go on (new calls are turned away) before they are ended politely.',
+      120_000,
+      'SHUTDOWN_DRAIN_TIMEOUT_MS',
+    ),
+    goodbyeTimeoutMs: positiveMs(
+      "Longest wait for the agent's goodbye to play out when a call is ended for shutdown.",
+      8000,
+      'SHUTDOWN_GOODBYE_TIMEOUT_MS',
+    ),
+  },
+  capacity: {
+    maxConcurrentCalls: {
+      doc: 'Calls served at once; a call beyond it is turned away (capacity.action). 0: no limit.',
+      format: 'nat',
+      default: 100,
+      env: 'MAX_CONCURRENT_CALLS',
+    },
+    action: {
+      doc: 'A call turned away (at capacity, or while shutting down): busy (sound, then hang up) or continue in the dialplan.',
+      format: ['busy', 'continue'],
+      default: 'busy',
+      env: 'CAPACITY_ACTION',
+    },
+    sound: {
+      doc: 'Media played to a caller turned away before hanging up; empty hangs up with a busy signal.',
+      format: String,
+      default: 'sound:all-circuits-busy-now',
+      env: 'CAPACITY_SOUND',
+    },
+    soundTimeoutMs: positiveMs('Longest wait for the busy sound to finish.', 15_000),
+    context: {
+      doc: 'Dialplan context for capacity.action=continue (e.g. a human queue); empty continues after the Stasis() line.',
+      format: String,
+      default: '',
+      env: 'CAPACITY_CONTEXT',
+    },
+    extension: {
+      doc: 'Extension for capacity.action=continue.',
+      format: String,
+      default: '',
+      env: 'CAPACITY_EXTENSION',
+    },
+    priority: {
+      doc: 'Priority for capacity.action=continue.',
+      format: 'nat',
+      default: 1,
+      env: 'CAPACITY_PRIORITY',
+    },
   },
 };

@@ -1,6 +1,6 @@
 // Loads, validates and freezes the configuration once at start-up. Any problem becomes a
 // ConfigError that names each key and the reason, and never shows a sensitive value.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import convict from 'convict';
 import { type AppConfig, configSchema } from './config-schema.ts';
@@ -68,7 +68,8 @@ export function describeConfig(values: Config): Record<string, unknown> {
   return masked as unknown as Record<string, unknown>;
 }
 
-function configFileFrom(argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
+/** The operator's config file, from --config or CONFIG_FILE, if any. */
+export function configFileFrom(argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
   const flag = argv.findIndex((arg) => arg === '--config' || arg.startsWith('--config='));
   if (flag >= 0) {
     const arg = argv[flag] ?? '';
@@ -122,4 +123,12 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** A warning when the config file (which may hold secrets) can be read by other users. */
+export function configFileExposure(file: string | undefined): string | null {
+  if (file === undefined) return null;
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o044) === 0) return null;
+  return `config file ${file} is readable by other users (mode ${mode.toString(8)}); it may hold secrets: chmod 600 it`;
 }

@@ -68,6 +68,9 @@ describe('shutdown', () => {
           RTP_BIND: '127.0.0.1',
           RTP_PORT_MIN: '39000',
           RTP_PORT_MAX: '39099',
+          SHUTDOWN_DRAIN_TIMEOUT_MS: '0',
+          ADMIN_PORT: '0',
+          STORE_DATA_DIR: '',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -87,6 +87,9 @@ export class DaemonHarness {
         LOG_LEVEL: 'debug',
         STORE_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'callbridge-store-')),
         ADMIN_PORT: '0',
+        // Tests stop the daemon with calls up: no draining, no goodbyes unless a test asks.
+        SHUTDOWN_DRAIN_TIMEOUT_MS: '0',
+        SHUTDOWN_GOODBYE_TIMEOUT_MS: '0',
         ...env,
       },
     });

@@ -21,6 +21,8 @@ export interface ConversationStats {
   malformedEvents: number;
   /** Caller stopped speaking (or a response was requested) → first agent audio queued, per turn. */
   turnLatenciesMs: number[];
+  /** speech_started received → agent playback stopped and the model told, per barge-in. */
+  bargeInReactionsMs: number[];
   usage: TokenUsage;
 }
 
@@ -34,6 +36,7 @@ export function createConversationStats(): ConversationStats {
     errorEvents: 0,
     malformedEvents: 0,
     turnLatenciesMs: [],
+    bargeInReactionsMs: [],
     usage: {
       inputTokens: 0,
       outputTokens: 0,

@@ -400,6 +400,7 @@ export class RealtimeAgentSession {
   #bargeIn(): void {
     const output = this.#output;
     if (output === null) return;
+    const started = this.#now();
     const decision = this.#tracker.bargeIn(output);
     if (decision === null) return;
     this.stats.bargeIns++;
@@ -414,6 +415,7 @@ export class RealtimeAgentSession {
         audio_end_ms: decision.truncate.audioEndMs,
       });
     }
+    this.stats.bargeInReactionsMs.push(this.#now() - started);
     this.#log.info(
       { itemId: decision.itemId, heardMs: decision.heardMs, droppedMs: decision.droppedMs },
       'caller interrupted the agent',

@@ -119,3 +119,16 @@ describe('loadConfig', () => {
     expect(problems[0]?.key).toBe('jobs.leftoverSweepCron');
   });
 });
+
+describe('configFileExposure', () => {
+  it('warns when the config file can be read by other users, and not when it is private', async () => {
+    const { chmodSync } = await import('node:fs');
+    const { configFileExposure } = await import('../../../src/config/load-config.ts');
+    const file = tempFile('{}');
+    chmodSync(file, 0o644);
+    expect(configFileExposure(file)).toMatch(/readable by other users \(mode 644\).*chmod 600/);
+    chmodSync(file, 0o600);
+    expect(configFileExposure(file)).toBeNull();
+    expect(configFileExposure(undefined)).toBeNull();
+  });
+});
