@@ -22,7 +22,9 @@ for (const [key, entry] of entries(configSchema as unknown as Record<string, unk
   const allowed = Array.isArray(entry.format)
     ? ` One of: ${entry.format.map((v) => `\`${v}\``).join(', ')}.`
     : '';
-  const value = entry.sensitive ? '(required, secret)' : `\`${JSON.stringify(entry.default)}\``;
+  // A secret's value is never printed; only free-text secrets may be left empty.
+  const secret = entry.format === String ? '(secret, optional)' : '(required, secret)';
+  const value = entry.sensitive ? secret : `\`${JSON.stringify(entry.default)}\``;
   rows.push(
     `| \`${key}\` | ${entry.env ? `\`${entry.env}\`` : ''} | ${value} | ${entry.doc ?? ''}${allowed} |`,
   );

@@ -105,6 +105,11 @@ export class Daemon {
       sizePerAgent: config.pool.size,
       maxAgeMs: config.pool.maxAgeMs,
       connectTimeoutMs: config.openai.connectTimeoutMs,
+      resilience: {
+        reconnectAttempts: config.openai.reconnectAttempts,
+        reconnectTimeoutMs: config.openai.reconnectTimeoutMs,
+        rolloverAfterMs: config.openai.rolloverAfterMs,
+      },
     });
     const metrics = new GatewayMetrics(() => orchestrator.liveRtp());
     const orchestrator = new CallOrchestrator({

@@ -20,6 +20,13 @@ export function recordCallMetrics(
     for (const ms of conversation.turnLatenciesMs) metrics.turnLatency.observe(ms);
     for (const ms of conversation.bargeInReactionsMs) metrics.bargeInReaction.observe(ms);
     if (conversation.errorEvents > 0) metrics.realtimeErrors.inc(conversation.errorEvents);
+    const reopened = {
+      reconnected: conversation.reconnects,
+      rolled_over: conversation.rollovers,
+      failed: conversation.reconnectsFailed,
+    };
+    for (const [outcome, count] of Object.entries(reopened))
+      if (count > 0) metrics.realtimeReconnects.inc({ outcome }, count);
     for (const [kind, count] of Object.entries(conversation.usage))
       if (count > 0) metrics.tokens.inc({ kind }, count);
   }

@@ -155,6 +155,7 @@ export class CallSession {
           },
           interrupt: () => pacer.interrupt(),
           playedMs: (itemId) => pacer.playedMs(itemId),
+          isPlaying: () => pacer.talking || pacer.queuedMs > 0,
         },
         controller,
         this.log,

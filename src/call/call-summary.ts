@@ -47,6 +47,13 @@ export function callSummary(inputs: CallSummaryInputs): Record<string, unknown> 
       turnLatenciesMs: conversation.turnLatenciesMs.map(Math.round),
       usage: conversation.usage,
       errorEvents: conversation.errorEvents,
+      ...(conversation.reconnects + conversation.reconnectsFailed + conversation.rollovers > 0
+        ? {
+            reconnects: conversation.reconnects,
+            reconnectsFailed: conversation.reconnectsFailed,
+            rollovers: conversation.rollovers,
+          }
+        : {}),
     },
     released: inputs.report.released,
     releaseFailures: inputs.report.failed,

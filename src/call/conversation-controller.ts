@@ -114,7 +114,10 @@ export class ConversationController implements AgentSessionListener {
 
   /** The service is closing: the agent says goodbye, then `then` runs once it has played out. */
   goodbye(then: () => void): void {
-    if (this.#finishing) return then();
+    if (this.#finishing) {
+      then();
+      return;
+    }
     this.#sayThen('This line is closing now. Apologise briefly to the caller and say goodbye.', then);
   }
 
@@ -134,6 +137,33 @@ export class ConversationController implements AgentSessionListener {
 
   failed(error: RealtimeSessionError): void {
     this.#actions.failed(error);
+  }
+
+  restored(how: 'reconnected' | 'rolled_over', cutOff: boolean): void {
+    this.#recorder.note(
+      how === 'reconnected'
+        ? 'The AI connection dropped and was restored; the conversation continued.'
+        : 'Moved to a fresh AI session before the session time limit.',
+    );
+    // Responses of the old socket will never be done: whatever waited on them goes ahead now.
+    for (const responseId of [...this.#pendingTools.keys()]) {
+      const entry = this.#pendingTools.get(responseId);
+      if (entry) entry.responseDone = true;
+      this.#maybeFollowUp(responseId);
+    }
+    const after = this.#afterPlayout;
+    if (after?.responseId) {
+      after.responseDone = true;
+      this.#runAfterPlayoutIfDone();
+      return;
+    }
+    if (cutOff && this.#queued === null && after === null) {
+      this.#say(
+        'The line dropped for a moment while you were speaking. Briefly say you were cut off and continue where you were.',
+      );
+    } else {
+      this.#sendQueued();
+    }
   }
 
   transcript(turn: TranscriptTurn): void {

@@ -82,6 +82,9 @@ export interface AppConfig {
     instructions: string;
     inputTranscriptionModel: string;
     connectTimeoutMs: number;
+    reconnectAttempts: number;
+    reconnectTimeoutMs: number;
+    rolloverAfterMs: number;
     vad: {
       type: 'server_vad' | 'semantic_vad';
       threshold: number;
@@ -396,6 +399,22 @@ export const configSchema: convict.Schema<AppConfig> = {
       "Time allowed to open and configure a call's Realtime session before the failure behaviour applies.",
       5000,
       'OPENAI_CONNECT_TIMEOUT_MS',
+    ),
+    reconnectAttempts: {
+      doc: 'When the Realtime socket drops mid-call: attempts to reopen it and restore the conversation before the failure behaviour applies; 0 gives up at once.',
+      format: 'nat',
+      default: 3,
+      env: 'OPENAI_RECONNECT_ATTEMPTS',
+    },
+    reconnectTimeoutMs: positiveMs(
+      'Time allowed for one reconnect attempt (open, configure, replay the conversation).',
+      1000,
+      'OPENAI_RECONNECT_TIMEOUT_MS',
+    ),
+    rolloverAfterMs: positiveMs(
+      "Before the provider's session time limit (60 min for OpenAI), a call moves to a fresh session this long after its session opened, at a quiet moment; 0 never.",
+      55 * 60_000,
+      'OPENAI_ROLLOVER_AFTER_MS',
     ),
     vad: {
       type: {

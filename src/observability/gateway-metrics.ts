@@ -116,7 +116,7 @@ export class GatewayMetrics {
     });
     this.realtimeReconnects = new Counter({
       name: 'callbridge_realtime_reconnects_total',
-      help: 'Realtime sessions reopened mid-call (dropped, or rolled over before the session limit).',
+      help: 'Realtime sockets replaced mid-call: reconnected after a drop, rolled_over before the session limit, or failed (could not be restored).',
       labelNames: ['outcome'],
       registers: [registry],
     });

@@ -57,17 +57,20 @@ describe('AI failure', () => {
     await h.expectNothingLeft();
   });
 
-  it('falls back mid-call when the Realtime socket drops', async () => {
+  it('falls back mid-call when the Realtime socket drops and cannot be reopened', async () => {
     const h = await start({});
     const call = await h.placeCall();
     const session = await h.realtime.waitForSession(0);
     await session.waitFor(() => session.responses[0]?.status === 'completed', 5000);
+    h.realtime.setOptions({ rejectUpgrade: { status: 500 } });
     session.drop();
     await call.waitForHangup(5000);
     expect(call.playbacks.flatMap((playback) => playback.media)).toEqual(['sound:an-error-has-occured']);
     const ended = await h.waitForCallEnded(call.channelId);
     expect(ended).toMatchObject({ reason: 'ai_failed', callerOutcome: 'played_and_hung_up' });
-    expect(h.logged('ending call').at(-1)?.['cause']).toMatch(/closed unexpectedly \(code 1006/);
+    expect(h.logged('ending call').at(-1)?.['cause']).toMatch(
+      /could not be restored after 3 attempts: the Realtime API refused the connection \(HTTP 500\)/,
+    );
     await h.expectNothingLeft();
   });
 

@@ -1,7 +1,8 @@
 // The ARI events socket drops: calls keep their media, the socket comes back with backoff,
-// and a hangup missed during the outage is reconciled from Asterisk's channel list.
+// and a hangup missed during the outage is reconciled from Asterisk's channel list. When
+// Asterisk itself restarts, its calls are gone: they are ended and released, and new calls work.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DaemonHarness } from '../support/daemon-harness.ts';
+import { DaemonHarness, freePort } from '../support/daemon-harness.ts';
 import { tone } from '../support/fake-asterisk/g711.ts';
 
 describe('ARI events socket drop', () => {
@@ -36,6 +37,41 @@ describe('ARI events socket drop', () => {
     // And hangup events flow again on the new socket.
     staying.hangup();
     await harness.waitForCallEnded(staying.channelId);
+    await harness.expectNothingLeft();
+  });
+
+  it('ends and releases every call when Asterisk restarts, is not ready while it is down, then takes calls again', async () => {
+    await harness.stop();
+    const port = await freePort();
+    harness = await DaemonHarness.start({ env: { LEFTOVER_SWEEP_CRON: '', ADMIN_PORT: String(port) } });
+    const ready = async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
+    const calls = [await harness.placeCall({ did: '1000' }), await harness.placeCall({ did: '2000' })];
+    for (const call of calls) {
+      await harness.waitForLog('call answered', (line) => line['channelId'] === call.channelId);
+    }
+    expect(await ready()).toEqual({ status: 'ready' });
+
+    const restarted = harness.asterisk.restart({ downMs: 600 });
+    let whileDown: unknown;
+    for (let i = 0; i < 25; i++) {
+      whileDown = await ready();
+      if ((whileDown as { status: string }).status !== 'ready') break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(whileDown).toMatchObject({ status: 'not ready', reasons: [expect.stringMatching(/ARI/)] });
+    await restarted;
+
+    await harness.waitForLog('reconciled calls after ARI reconnect', (line) => line['ended'] === 2, 8000);
+    for (const call of calls) {
+      expect(await harness.waitForCallEnded(call.channelId)).toMatchObject({ reason: 'caller_hangup' });
+    }
+    expect(harness.daemon.orchestrator.activeCalls).toBe(0);
+    expect(await ready()).toEqual({ status: 'ready' });
+
+    const after = await harness.placeCall();
+    await harness.waitForLog('call answered', (line) => line['channelId'] === after.channelId);
+    after.hangup();
+    await harness.waitForCallEnded(after.channelId);
     await harness.expectNothingLeft();
   });
 });

@@ -19,6 +19,12 @@ export interface ConversationStats {
   toolCalls: number;
   errorEvents: number;
   malformedEvents: number;
+  /** Times the socket dropped and the conversation was restored on a new one. */
+  reconnects: number;
+  /** Planned swaps to a fresh socket before the provider's session limit. */
+  rollovers: number;
+  /** Drops the conversation could not be restored from. */
+  reconnectsFailed: number;
   /** Caller stopped speaking (or a response was requested) → first agent audio queued, per turn. */
   turnLatenciesMs: number[];
   /** speech_started received → agent playback stopped and the model told, per barge-in. */
@@ -35,6 +41,9 @@ export function createConversationStats(): ConversationStats {
     toolCalls: 0,
     errorEvents: 0,
     malformedEvents: 0,
+    reconnects: 0,
+    rollovers: 0,
+    reconnectsFailed: 0,
     turnLatenciesMs: [],
     bargeInReactionsMs: [],
     usage: {

@@ -3,35 +3,30 @@
 // handles barge-in: queued agent audio is dropped at once, a running response is cancelled,
 // and the interrupted item is truncated to exactly the audio that went out as RTP. Everything
 // the call cares about (transcripts, tool calls, finished responses) goes to its listener.
+// A call's conversation with the Realtime model: configures the session, streams the caller's
+// frames in as they arrive, hands the model's audio to the pacer as it arrives, and handles
+// barge-in: queued agent audio is dropped at once, a running response is cancelled, and the
+// interrupted item is truncated to exactly the audio that went out as RTP. It keeps the
+// conversation as text so its RealtimeLink can restore it on a new socket. Everything the call
+// cares about (transcripts, tool calls, finished responses) goes to its listener.
 import type { Logger } from '../../observability/logger.ts';
 import { type ConversationStats, createConversationStats, recordUsage } from './conversation-stats.ts';
+import type { RealtimeEndpoint } from './realtime-connection.ts';
 import {
-  type RealtimeConnectError,
-  RealtimeConnection,
-  type RealtimeEndpoint,
-} from './realtime-connection.ts';
-import {
-  type DecodedServerEvent,
-  encodeAudioAppend,
-  type RealtimeClientEvent,
-  type RealtimeServerEvent,
-} from './realtime-protocol.ts';
-import { type AgentVoiceSettings, buildSessionUpdate } from './realtime-session-config.ts';
+  type HistoryTurn,
+  type LinkOwner,
+  RealtimeLink,
+  RealtimeSessionError,
+  type ResilienceSettings,
+  type SessionFailure,
+} from './realtime-link.ts';
+import type { DecodedServerEvent, RealtimeClientEvent, RealtimeServerEvent } from './realtime-protocol.ts';
+import type { AgentVoiceSettings } from './realtime-session-config.ts';
 import { type AgentAudioOutput, type BargeInDecision, ResponseTracker } from './response-tracker.ts';
 import { TextResponses } from './text-responses.ts';
 
-export type { AgentAudioOutput, BargeInDecision };
-
-export type SessionFailure = 'connect_failed' | 'configure_failed' | 'timeout' | 'disconnected';
-
-export class RealtimeSessionError extends Error {
-  readonly failure: SessionFailure;
-  constructor(failure: SessionFailure, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'RealtimeSessionError';
-    this.failure = failure;
-  }
-}
+export type { AgentAudioOutput, BargeInDecision, ResilienceSettings, SessionFailure };
+export { RealtimeSessionError };
 
 export interface TranscriptTurn {
   role: 'caller' | 'agent';
@@ -51,6 +46,11 @@ export interface ToolCallRequest {
 /** What the call hears from its conversation. Every method is optional to implement as a no-op. */
 export interface AgentSessionListener {
   failed(error: RealtimeSessionError): void;
+  /**
+   * The conversation continues on a new socket after a drop or a planned rollover. Responses of
+   * the old socket will never finish; `cutOff` says one was running when it dropped.
+   */
+  restored(how: 'reconnected' | 'rolled_over', cutOff: boolean): void;
   transcript(turn: TranscriptTurn): void;
   bargedIn(decision: BargeInDecision): void;
   callerSpeech(state: 'started' | 'stopped'): void;
@@ -63,41 +63,52 @@ export interface RealtimeAgentSessionOptions {
   endpoint: RealtimeEndpoint;
   voice: AgentVoiceSettings;
   logger: Logger;
+  resilience: ResilienceSettings;
   now?: () => number;
 }
 
 /** Error codes that only mean a race already resolved itself (e.g. the server auto-cancelled). */
 const BENIGN_ERROR_CODES = new Set(['response_cancel_not_active']);
+/** Turns kept for replay; older ones matter less than the instructions and recent context. */
+const MAX_HISTORY_TURNS = 200;
 
-export class RealtimeAgentSession {
+export class RealtimeAgentSession implements LinkOwner {
   readonly stats: ConversationStats = createConversationStats();
-  readonly #connection: RealtimeConnection;
+  readonly #link: RealtimeLink;
   readonly #now: () => number;
-  readonly #tracker = new ResponseTracker();
+  #tracker = new ResponseTracker();
   readonly #text = new TextResponses();
   readonly #unknownTypesLogged = new Set<string>();
-  #voice: AgentVoiceSettings;
+  readonly #history: HistoryTurn[] = [];
+  readonly #toolNames = new Map<string, string>();
   #log: Logger;
   #output: AgentAudioOutput | null = null;
   #listener: AgentSessionListener | null = null;
-  #configured: { resolve: () => void; reject: (error: Error) => void } | null = null;
   #speechStoppedAt: number | null = null;
+  #callerSpeaking = false;
+  /** A spoken response asked for whose response.created has not come yet. */
+  #requested: RealtimeClientEvent | null = null;
   #closed = false;
-  readonly openedAt: number;
 
   constructor(options: RealtimeAgentSessionOptions) {
-    this.#voice = options.voice;
     this.#log = options.logger;
     this.#now = options.now ?? (() => performance.now());
-    this.openedAt = this.#now();
-    this.#connection = new RealtimeConnection(options.endpoint, {
-      onEvent: this.#onDecoded,
-      onClose: this.#onClose,
+    this.#link = new RealtimeLink({
+      endpoint: options.endpoint,
+      voice: options.voice,
+      owner: this,
+      logger: options.logger,
+      resilience: options.resilience,
     });
   }
 
   get isOpen(): boolean {
-    return this.#connection.isOpen;
+    return this.#link.isOpen;
+  }
+
+  /** When the socket in use opened; the provider's session time limit counts from here. */
+  get openedAt(): number {
+    return this.#link.openedAt;
   }
 
   /** Whether a running response has said anything yet (e.g. a goodbye before calling end_call). */
@@ -115,25 +126,17 @@ export class RealtimeAgentSession {
     this.#output = output;
     this.#listener = listener;
     this.#log = logger;
+    this.#link.logger = logger;
   }
 
   /** Connects and configures the session; resolves once session.updated confirms the settings. */
-  async open(timeoutMs: number): Promise<void> {
-    const deadline = this.#now() + timeoutMs;
-    try {
-      await this.#connection.open(timeoutMs);
-    } catch (error) {
-      const cause = error as RealtimeConnectError;
-      const failure = cause.message.startsWith('no connection') ? 'timeout' : 'connect_failed';
-      throw new RealtimeSessionError(failure, cause.message, { cause });
-    }
-    await this.#configure(this.#voice, Math.max(0, deadline - this.#now()));
+  open(timeoutMs: number): Promise<void> {
+    return this.#link.open(timeoutMs);
   }
 
   /** Applies new settings (a pooled session meeting its call); resolves on session.updated. */
   reconfigure(voice: AgentVoiceSettings, timeoutMs: number): Promise<void> {
-    this.#voice = voice;
-    return this.#configure(voice, timeoutMs);
+    return this.#link.reconfigure(voice, timeoutMs);
   }
 
   /** One caller frame, forwarded as it arrives. */
@@ -142,15 +145,17 @@ export class RealtimeAgentSession {
   }
 
   appendCallerAudioBase64(base64: string): void {
-    if (this.#connection.sendRaw(encodeAudioAppend(base64))) this.stats.framesAppended++;
+    if (this.#link.appendAudio(base64)) this.stats.framesAppended++;
   }
 
   /** Asks the model to speak now; `instructions` are added to the agent's own for this response. */
   createResponse(instructions?: string): void {
     const response = instructions
-      ? { instructions: `${this.#voice.instructions}\n\n${instructions}`.trim() }
+      ? { instructions: `${this.#link.voice.instructions}\n\n${instructions}`.trim() }
       : {};
-    this.#send({ type: 'response.create', response });
+    const request: RealtimeClientEvent = { type: 'response.create', response };
+    this.#requested = request;
+    this.#send(request);
     this.#speechStoppedAt ??= this.#now();
   }
 
@@ -162,10 +167,14 @@ export class RealtimeAgentSession {
 
   /** A tool's result for the model; the caller decides when the model speaks again. */
   sendToolOutput(callId: string, output: unknown): void {
+    const json = JSON.stringify(output);
     this.#send({
       type: 'conversation.item.create',
-      item: { type: 'function_call_output', call_id: callId, output: JSON.stringify(output) },
+      item: { type: 'function_call_output', call_id: callId, output: json },
     });
+    const name = this.#toolNames.get(callId) ?? 'a tool';
+    this.#toolNames.delete(callId);
+    this.#remember('system', `You called ${name}; it returned ${json}`);
   }
 
   /** Adds something the caller did (keypad digits) to the conversation as their message. */
@@ -174,6 +183,7 @@ export class RealtimeAgentSession {
       type: 'conversation.item.create',
       item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
     });
+    this.#remember('user', text);
   }
 
   /** Tells the model something that happened on the call (a failed transfer, a time limit). */
@@ -182,6 +192,7 @@ export class RealtimeAgentSession {
       type: 'conversation.item.create',
       item: { type: 'message', role: 'system', content: [{ type: 'input_text', text }] },
     });
+    this.#remember('system', text);
   }
 
   /** An out-of-band text answer over the conversation so far (e.g. a call summary), or null. */
@@ -198,48 +209,12 @@ export class RealtimeAgentSession {
   async close(): Promise<void> {
     this.#closed = true;
     this.#text.cancelAll();
-    await this.#connection.close();
+    await this.#link.close();
   }
 
-  async #configure(voice: AgentVoiceSettings, timeoutMs: number): Promise<void> {
-    const configured = new Promise<void>((resolve, reject) => {
-      this.#configured = { resolve, reject };
-    });
-    this.#send(buildSessionUpdate(voice));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new RealtimeSessionError('timeout', `session not configured within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    try {
-      await Promise.race([configured, timeout]);
-    } finally {
-      clearTimeout(timer);
-      this.#configured = null;
-    }
-  }
+  // --- LinkOwner ---
 
-  #send(event: RealtimeClientEvent): void {
-    this.#connection.send(event);
-  }
-
-  readonly #onClose = (code: number, reason: string, expected: boolean): void => {
-    if (expected || this.#closed) return;
-    const error = new RealtimeSessionError(
-      'disconnected',
-      `the Realtime socket closed unexpectedly (code ${code}${reason ? `, ${reason}` : ''})`,
-    );
-    this.#text.cancelAll();
-    if (this.#configured) {
-      this.#configured.reject(error);
-      return;
-    }
-    this.#listener?.failed(error);
-  };
-
-  readonly #onDecoded = (decoded: DecodedServerEvent): void => {
+  event(decoded: DecodedServerEvent): void {
     if (!decoded.ok) {
       this.stats.malformedEvents++;
       this.#log.warn(
@@ -249,7 +224,51 @@ export class RealtimeAgentSession {
       return;
     }
     this.#handle(decoded.event);
-  };
+  }
+
+  history(): readonly HistoryTurn[] {
+    return this.#history;
+  }
+
+  quiet(): boolean {
+    return (
+      this.#tracker.activeResponseId === null &&
+      !this.#callerSpeaking &&
+      !this.#text.pending &&
+      !(this.#output?.isPlaying() ?? false)
+    );
+  }
+
+  restored(how: 'reconnected' | 'rolled_over'): void {
+    const wasResponding = this.#tracker.activeResponseId !== null;
+    // Item and response ids of the old socket mean nothing to the new one.
+    this.#tracker = new ResponseTracker();
+    this.#text.cancelAll();
+    this.#callerSpeaking = false;
+    if (how === 'reconnected') this.stats.reconnects++;
+    else this.stats.rollovers++;
+    // A request to speak that the old socket never answered is asked again.
+    const unanswered = this.#requested;
+    if (unanswered !== null) this.#send(unanswered);
+    this.#listener?.restored(how, wasResponding && unanswered === null);
+  }
+
+  lost(error: RealtimeSessionError): void {
+    this.stats.reconnectsFailed++;
+    this.#text.cancelAll();
+    if (!this.#closed) this.#listener?.failed(error);
+  }
+
+  #remember(role: HistoryTurn['role'], text: string): void {
+    if (text.trim() === '') return;
+    this.#history.push({ role, text });
+    if (this.#history.length > MAX_HISTORY_TURNS)
+      this.#history.splice(0, this.#history.length - MAX_HISTORY_TURNS);
+  }
+
+  #send(event: RealtimeClientEvent): void {
+    this.#link.send(event);
+  }
 
   #handle(event: RealtimeServerEvent): void {
     switch (event.type) {
@@ -267,15 +286,18 @@ export class RealtimeAgentSession {
         this.#tracker.audioDone(event.item_id);
         return;
       case 'input_audio_buffer.speech_started':
+        this.#callerSpeaking = true;
         this.#bargeIn();
         this.#listener?.callerSpeech('started');
         return;
       case 'input_audio_buffer.speech_stopped':
+        this.#callerSpeaking = false;
         this.#speechStoppedAt = this.#now();
         this.#listener?.callerSpeech('stopped');
         return;
       case 'response.created':
         if (this.#text.owns(event.response)) return;
+        this.#requested = null;
         this.#tracker.responseCreated(event.response.id);
         this.#listener?.responseCreated(event.response.id);
         return;
@@ -287,6 +309,7 @@ export class RealtimeAgentSession {
         return;
       case 'response.function_call_arguments.done':
         this.stats.toolCalls++;
+        this.#toolNames.set(event.call_id, event.name);
         this.#listener?.toolCall({
           callId: event.call_id,
           name: event.name,
@@ -305,6 +328,10 @@ export class RealtimeAgentSession {
           },
           'agent said',
         );
+        this.#remember(
+          'assistant',
+          interrupted ? `${event.transcript} [cut off by the caller]` : event.transcript,
+        );
         this.#listener?.transcript({
           role: 'agent',
           text: event.transcript,
@@ -319,10 +346,8 @@ export class RealtimeAgentSession {
           { transcript: { role: 'caller', text: event.transcript }, itemId: event.item_id },
           'caller said',
         );
+        this.#remember('user', event.transcript);
         this.#listener?.transcript({ role: 'caller', text: event.transcript, itemId: event.item_id });
-        return;
-      case 'session.updated':
-        this.#configured?.resolve();
         return;
       case 'error':
         this.#onError(event.error);
@@ -331,6 +356,7 @@ export class RealtimeAgentSession {
         this.#log.debug({ itemId: event.item_id }, 'caller transcription failed');
         return;
       case 'session.created':
+      case 'session.updated':
       case 'conversation.created':
       case 'conversation.item.added':
       case 'conversation.item.created':
@@ -389,12 +415,6 @@ export class RealtimeAgentSession {
     }
     this.stats.errorEvents++;
     this.#log.warn({ errorType: type, code, param, message }, 'the Realtime API reported an error');
-    this.#configured?.reject(
-      new RealtimeSessionError(
-        'configure_failed',
-        `the Realtime API rejected the session settings: ${message}`,
-      ),
-    );
   }
 
   #bargeIn(): void {

@@ -4,7 +4,11 @@
 // the caller's memory) applied, and the pool refills. Idle sessions are recycled before the
 // provider's session time limit and all are closed on shutdown, so nothing is left open.
 import type { Logger } from '../../observability/logger.ts';
-import { RealtimeAgentSession, type RealtimeSessionError } from './realtime-agent-session.ts';
+import {
+  RealtimeAgentSession,
+  type RealtimeSessionError,
+  type ResilienceSettings,
+} from './realtime-agent-session.ts';
 import type { RealtimeEndpoint } from './realtime-connection.ts';
 import type { AgentVoiceSettings } from './realtime-session-config.ts';
 
@@ -23,6 +27,7 @@ export interface SessionSourceOptions {
   /** Idle sessions older than this are closed and replaced. */
   maxAgeMs: number;
   connectTimeoutMs: number;
+  resilience: ResilienceSettings;
 }
 
 interface Idle {
@@ -34,6 +39,7 @@ const idleListener = (log: Logger, onFailed: () => void) => ({
     log.warn({ cause: error.message }, 'a pooled Realtime session failed while idle');
     onFailed();
   },
+  restored: () => undefined,
   transcript: () => undefined,
   bargedIn: () => undefined,
   callerSpeech: () => undefined,
@@ -46,6 +52,7 @@ const noOutput = {
   enqueue: () => undefined,
   interrupt: () => ({ itemId: null, playedMs: 0, droppedBytes: 0 }),
   playedMs: () => 0,
+  isPlaying: () => false,
 };
 
 export class RealtimeSessionSource {
@@ -106,6 +113,7 @@ export class RealtimeSessionSource {
       endpoint: this.#options.endpoint(voice.model),
       voice,
       logger: this.#options.logger,
+      resilience: this.#options.resilience,
     });
   }
 

@@ -5,6 +5,8 @@ export interface AgentAudioOutput {
   enqueue(itemId: string, audio: Buffer): void;
   interrupt(): { itemId: string | null; playedMs: number; droppedBytes: number };
   playedMs(itemId: string): number;
+  /** Agent audio is still being played out or waits in the queue. */
+  isPlaying(): boolean;
 }
 
 export interface BargeInDecision {
@@ -22,6 +24,8 @@ export class ResponseTracker {
   readonly #interruptedResponses = new Set<string>();
   readonly #interruptedItems = new Set<string>();
   readonly #streamingItems = new Set<string>();
+  /** Items this conversation's socket sent audio for: only those can be truncated. */
+  readonly #knownItems = new Set<string>();
   /** Responses that produced audio, for "did the agent say anything" decisions. */
   readonly #audibleResponses = new Set<string>();
 
@@ -44,6 +48,8 @@ export class ResponseTracker {
   acceptsAudio(responseId: string, itemId: string): boolean {
     if (this.#interruptedResponses.has(responseId)) return false;
     this.#streamingItems.add(itemId);
+    if (this.#knownItems.size > 256) this.#knownItems.clear();
+    this.#knownItems.add(itemId);
     this.#audibleResponses.add(responseId);
     return true;
   }
@@ -72,7 +78,7 @@ export class ResponseTracker {
       this.#activeResponseId = null;
     }
     let truncate: BargeInDecision['truncate'] = null;
-    if (cut.itemId !== null && (cut.droppedBytes > 0 || stillStreaming)) {
+    if (cut.itemId !== null && this.#knownItems.has(cut.itemId) && (cut.droppedBytes > 0 || stillStreaming)) {
       this.#streamingItems.delete(cut.itemId);
       this.#interruptedItems.add(cut.itemId);
       if (this.#interruptedItems.size > 64) this.#interruptedItems.clear();

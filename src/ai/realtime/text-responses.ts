@@ -14,6 +14,10 @@ interface Pending {
 export class TextResponses {
   readonly #pending: Pending[] = [];
 
+  get pending(): boolean {
+    return this.#pending.length > 0;
+  }
+
   /** Resolves with the response's text, or null on timeout or when the session ends. */
   expect(purpose: string, timeoutMs: number): Promise<string | null> {
     return new Promise((resolve) => {

@@ -23,12 +23,12 @@ export interface ToolOutputRecord {
   accepted: boolean;
 }
 
-/** A user or system text message the client added (conversation.item.create). */
+/** A text message the client added (conversation.item.create), e.g. history replayed after a reconnect. */
 export interface TextItemRecord {
   at: number;
   itemId: string;
-  role: 'user' | 'system';
-  /** The input_text parts, joined with newlines. */
+  role: 'user' | 'system' | 'assistant';
+  /** The input_text (or, for assistant items, output_text) parts, joined with newlines. */
   text: string;
 }
 
@@ -99,12 +99,13 @@ export function toolOutputRecord(
   };
 }
 
-/** The record for a user/system message with text in it; undefined for anything else. */
+/** The record for a message with text in it; undefined for anything else. */
 export function textItemRecord(at: number, item: ConversationItem): TextItemRecord | undefined {
-  if (item.type !== 'message' || (item.role !== 'user' && item.role !== 'system')) return undefined;
+  if (item.type !== 'message') return undefined;
   const texts: string[] = [];
   for (const part of item.content) {
-    if (part.type === 'input_text' && typeof part.text === 'string') texts.push(part.text);
+    const textPart = part.type === 'input_text' || part.type === 'output_text';
+    if (textPart && typeof part.text === 'string') texts.push(part.text);
   }
   if (texts.length === 0 || item.id === undefined) return undefined;
   return { at, itemId: item.id, role: item.role, text: texts.join('\n') };

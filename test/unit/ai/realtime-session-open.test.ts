@@ -47,6 +47,7 @@ function session(baseUrl: string): RealtimeAgentSession {
       tools: [],
     },
     logger: pino({ level: 'silent' }),
+    resilience: { reconnectAttempts: 0, reconnectTimeoutMs: 1000, rolloverAfterMs: 0 },
   });
 }
 
