@@ -10,6 +10,7 @@
 // conversation as text so its RealtimeLink can restore it on a new socket. Everything the call
 // cares about (transcripts, tool calls, finished responses) goes to its listener.
 import type { Logger } from '../../observability/logger.ts';
+import { ConversationHistory } from './conversation-history.ts';
 import { type ConversationStats, createConversationStats, recordUsage } from './conversation-stats.ts';
 import type { RealtimeEndpoint } from './realtime-connection.ts';
 import {
@@ -20,7 +21,12 @@ import {
   type ResilienceSettings,
   type SessionFailure,
 } from './realtime-link.ts';
-import type { DecodedServerEvent, RealtimeClientEvent, RealtimeServerEvent } from './realtime-protocol.ts';
+import {
+  type DecodedServerEvent,
+  isIgnoredServerEvent,
+  type RealtimeClientEvent,
+  type RealtimeServerEvent,
+} from './realtime-protocol.ts';
 import type { AgentVoiceSettings } from './realtime-session-config.ts';
 import { type AgentAudioOutput, type BargeInDecision, ResponseTracker } from './response-tracker.ts';
 import { TextResponses } from './text-responses.ts';
@@ -69,8 +75,6 @@ export interface RealtimeAgentSessionOptions {
 
 /** Error codes that only mean a race already resolved itself (e.g. the server auto-cancelled). */
 const BENIGN_ERROR_CODES = new Set(['response_cancel_not_active']);
-/** Turns kept for replay; older ones matter less than the instructions and recent context. */
-const MAX_HISTORY_TURNS = 200;
 
 export class RealtimeAgentSession implements LinkOwner {
   readonly stats: ConversationStats = createConversationStats();
@@ -79,8 +83,7 @@ export class RealtimeAgentSession implements LinkOwner {
   #tracker = new ResponseTracker();
   readonly #text = new TextResponses();
   readonly #unknownTypesLogged = new Set<string>();
-  readonly #history: HistoryTurn[] = [];
-  readonly #toolNames = new Map<string, string>();
+  readonly #history = new ConversationHistory();
   #log: Logger;
   #output: AgentAudioOutput | null = null;
   #listener: AgentSessionListener | null = null;
@@ -172,9 +175,7 @@ export class RealtimeAgentSession implements LinkOwner {
       type: 'conversation.item.create',
       item: { type: 'function_call_output', call_id: callId, output: json },
     });
-    const name = this.#toolNames.get(callId) ?? 'a tool';
-    this.#toolNames.delete(callId);
-    this.#remember('system', `You called ${name}; it returned ${json}`);
+    this.#history.toolAnswered(callId, json);
   }
 
   /** Adds something the caller did (keypad digits) to the conversation as their message. */
@@ -183,7 +184,7 @@ export class RealtimeAgentSession implements LinkOwner {
       type: 'conversation.item.create',
       item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
     });
-    this.#remember('user', text);
+    this.#history.add('user', text);
   }
 
   /** Tells the model something that happened on the call (a failed transfer, a time limit). */
@@ -192,7 +193,7 @@ export class RealtimeAgentSession implements LinkOwner {
       type: 'conversation.item.create',
       item: { type: 'message', role: 'system', content: [{ type: 'input_text', text }] },
     });
-    this.#remember('system', text);
+    this.#history.add('system', text);
   }
 
   /** An out-of-band text answer over the conversation so far (e.g. a call summary), or null. */
@@ -227,7 +228,7 @@ export class RealtimeAgentSession implements LinkOwner {
   }
 
   history(): readonly HistoryTurn[] {
-    return this.#history;
+    return this.#history.turns;
   }
 
   quiet(): boolean {
@@ -259,18 +260,12 @@ export class RealtimeAgentSession implements LinkOwner {
     if (!this.#closed) this.#listener?.failed(error);
   }
 
-  #remember(role: HistoryTurn['role'], text: string): void {
-    if (text.trim() === '') return;
-    this.#history.push({ role, text });
-    if (this.#history.length > MAX_HISTORY_TURNS)
-      this.#history.splice(0, this.#history.length - MAX_HISTORY_TURNS);
-  }
-
   #send(event: RealtimeClientEvent): void {
     this.#link.send(event);
   }
 
   #handle(event: RealtimeServerEvent): void {
+    if (isIgnoredServerEvent(event)) return;
     switch (event.type) {
       case 'response.output_audio.delta': {
         const output = this.#output;
@@ -309,7 +304,7 @@ export class RealtimeAgentSession implements LinkOwner {
         return;
       case 'response.function_call_arguments.done':
         this.stats.toolCalls++;
-        this.#toolNames.set(event.call_id, event.name);
+        this.#history.toolCalled(event.call_id, event.name);
         this.#listener?.toolCall({
           callId: event.call_id,
           name: event.name,
@@ -328,10 +323,7 @@ export class RealtimeAgentSession implements LinkOwner {
           },
           'agent said',
         );
-        this.#remember(
-          'assistant',
-          interrupted ? `${event.transcript} [cut off by the caller]` : event.transcript,
-        );
+        this.#history.agentSaid(event.transcript, interrupted);
         this.#listener?.transcript({
           role: 'agent',
           text: event.transcript,
@@ -346,7 +338,7 @@ export class RealtimeAgentSession implements LinkOwner {
           { transcript: { role: 'caller', text: event.transcript }, itemId: event.item_id },
           'caller said',
         );
-        this.#remember('user', event.transcript);
+        this.#history.add('user', event.transcript);
         this.#listener?.transcript({ role: 'caller', text: event.transcript, itemId: event.item_id });
         return;
       case 'error':
@@ -354,41 +346,6 @@ export class RealtimeAgentSession implements LinkOwner {
         return;
       case 'conversation.item.input_audio_transcription.failed':
         this.#log.debug({ itemId: event.item_id }, 'caller transcription failed');
-        return;
-      case 'session.created':
-      case 'session.updated':
-      case 'conversation.created':
-      case 'conversation.item.added':
-      case 'conversation.item.created':
-      case 'conversation.item.deleted':
-      case 'conversation.item.done':
-      case 'conversation.item.input_audio_transcription.delta':
-      case 'conversation.item.input_audio_transcription.segment':
-      case 'conversation.item.retrieved':
-      case 'conversation.item.truncated':
-      case 'input_audio_buffer.cleared':
-      case 'input_audio_buffer.committed':
-      case 'input_audio_buffer.dtmf_event_received':
-      case 'input_audio_buffer.timeout_triggered':
-      case 'output_audio_buffer.cleared':
-      case 'output_audio_buffer.started':
-      case 'output_audio_buffer.stopped':
-      case 'rate_limits.updated':
-      case 'response.content_part.added':
-      case 'response.content_part.done':
-      case 'response.function_call_arguments.delta':
-      case 'response.output_audio_transcript.delta':
-      case 'response.output_item.added':
-      case 'response.output_item.done':
-      case 'response.output_text.delta':
-      case 'mcp_list_tools.completed':
-      case 'mcp_list_tools.failed':
-      case 'mcp_list_tools.in_progress':
-      case 'response.mcp_call.completed':
-      case 'response.mcp_call.failed':
-      case 'response.mcp_call.in_progress':
-      case 'response.mcp_call_arguments.delta':
-      case 'response.mcp_call_arguments.done':
         return;
       default:
         assertNever(event);

@@ -9,6 +9,55 @@ import type {
 
 export type { RealtimeClientEvent, RealtimeServerEvent };
 
+/** Server events a call has no use for; naming them keeps an event type new to the package visible. */
+const IGNORED_SERVER_EVENT_TYPES = [
+  'session.created',
+  'session.updated',
+  'conversation.created',
+  'conversation.item.added',
+  'conversation.item.created',
+  'conversation.item.deleted',
+  'conversation.item.done',
+  'conversation.item.input_audio_transcription.delta',
+  'conversation.item.input_audio_transcription.segment',
+  'conversation.item.retrieved',
+  'conversation.item.truncated',
+  'input_audio_buffer.cleared',
+  'input_audio_buffer.committed',
+  'input_audio_buffer.dtmf_event_received',
+  'input_audio_buffer.timeout_triggered',
+  'output_audio_buffer.cleared',
+  'output_audio_buffer.started',
+  'output_audio_buffer.stopped',
+  'rate_limits.updated',
+  'response.content_part.added',
+  'response.content_part.done',
+  'response.function_call_arguments.delta',
+  'response.output_audio_transcript.delta',
+  'response.output_item.added',
+  'response.output_item.done',
+  'response.output_text.delta',
+  'mcp_list_tools.completed',
+  'mcp_list_tools.failed',
+  'mcp_list_tools.in_progress',
+  'response.mcp_call.completed',
+  'response.mcp_call.failed',
+  'response.mcp_call.in_progress',
+  'response.mcp_call_arguments.delta',
+  'response.mcp_call_arguments.done',
+] as const satisfies readonly RealtimeServerEvent['type'][];
+
+export type IgnoredServerEvent = Extract<
+  RealtimeServerEvent,
+  { type: (typeof IGNORED_SERVER_EVENT_TYPES)[number] }
+>;
+
+const IGNORED_TYPES: ReadonlySet<string> = new Set(IGNORED_SERVER_EVENT_TYPES);
+
+export function isIgnoredServerEvent(event: RealtimeServerEvent): event is IgnoredServerEvent {
+  return IGNORED_TYPES.has(event.type);
+}
+
 export type ServerEventDecodeFailure = 'invalid_json' | 'not_an_event' | 'missing_fields';
 
 export type DecodedServerEvent =
