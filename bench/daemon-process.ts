@@ -22,6 +22,8 @@ export interface DaemonSettings {
   rtpPortMax: number;
   /** Further settings for this run, e.g. ANSWER_MODE. */
   extraEnv?: Record<string, string>;
+  /** Node options for this run, before BENCH_DAEMON_NODE_OPTIONS. */
+  nodeOptions?: string;
 }
 
 export class DaemonProcess {
@@ -45,15 +47,16 @@ export class DaemonProcess {
     const { asterisk } = settings;
     const logs: DaemonLogLine[] = [];
     const stray: string[] = [];
+    const nodeOptions = [settings.nodeOptions, process.env['BENCH_DAEMON_NODE_OPTIONS']]
+      .filter(Boolean)
+      .join(' ');
     const child = await ManagedChild.start({
       name: 'callbridge daemon',
       args: [MAIN],
       env: {
         PATH: process.env['PATH'] ?? '',
         // e.g. BENCH_DAEMON_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the daemon alone.
-        ...(process.env['BENCH_DAEMON_NODE_OPTIONS']
-          ? { NODE_OPTIONS: process.env['BENCH_DAEMON_NODE_OPTIONS'] }
-          : {}),
+        ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
         ARI_URL: asterisk.url,
         ARI_USERNAME: asterisk.username,
         ARI_PASSWORD: asterisk.password,

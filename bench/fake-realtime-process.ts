@@ -20,11 +20,12 @@ export class FakeRealtimeProcess {
     this.#statsUrl = `http://127.0.0.1:${port}/_stats`;
   }
 
-  static async start(extraArgs: readonly string[] = []): Promise<FakeRealtimeProcess> {
+  /** `script`: another launcher taking the same --port/--api-key flags and announcing the same line. */
+  static async start(extraArgs: readonly string[] = [], script = CLI): Promise<FakeRealtimeProcess> {
     let announced: string | undefined;
     const child = await ManagedChild.start({
       name: 'fake Realtime server',
-      args: [CLI, '--port', '0', '--api-key', FAKE_REALTIME_API_KEY, ...extraArgs],
+      args: [script, '--port', '0', '--api-key', FAKE_REALTIME_API_KEY, ...extraArgs],
       env: { PATH: process.env['PATH'] ?? '' },
       onLine: (line) => {
         announced ??= line;

@@ -51,3 +51,21 @@ export function otherProcessesCpuMs(
     if (!exclude.includes(pid)) total += Math.max(0, ms - (before.get(pid) ?? 0));
   return total;
 }
+
+/** The machine's CPU time by kind so far, in clock ticks, all CPUs together (/proc/stat). */
+export interface MachineCpu {
+  busy: number;
+  idle: number;
+  softirq: number;
+  steal: number;
+}
+
+export function machineCpuTicks(): MachineCpu {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return { busy: user + nice + system + irq + softirq, idle: idle + iowait, softirq, steal };
+}

@@ -14,9 +14,21 @@ function tagByte(bits: number): number {
 
 export const MAX_TAG = 2 ** 24 - 2; // 2^24 - 1 would encode as ffffffff, the silence filler's head.
 
-export function writeTag(frame: Buffer, tag: number): void {
+/** Writes the tag into the 4 bytes at `offset` (the payload's start). */
+export function writeTag(frame: Buffer, tag: number, offset = 0): void {
   if (!Number.isInteger(tag) || tag < 0 || tag > MAX_TAG) throw new RangeError(`tag out of range: ${tag}`);
-  for (let i = 0; i < 4; i++) frame[i] = tagByte(tag >>> (6 * (3 - i)));
+  for (let i = 0; i < 4; i++) frame[offset + i] = tagByte(tag >>> (6 * (3 - i)));
+}
+
+/** The tag written by writeTag, or -1 when the 4 bytes are not one (e.g. the silence filler's 0xff). */
+export function readTag(frame: Uint8Array): number {
+  let tag = 0;
+  for (let i = 0; i < 4; i++) {
+    const byte = frame[i];
+    if (byte === undefined || (byte & 0x60) !== 0x60) return -1;
+    tag = tag * 64 + ((byte & 0x1f) | (byte & 0x80 ? 0x20 : 0));
+  }
+  return tag > MAX_TAG ? -1 : tag;
 }
 
 /** The append `head` (hex of the first 4 bytes) a frame with this tag produces. */
