@@ -30,6 +30,8 @@ export class SoakDaemonProcess {
   readonly #ended = new Map<string, ForwardedLine>();
   /** warn/error/fatal lines, newest last, capped. */
   readonly problemLines: ForwardedLine[] = [];
+  /** warn/error/fatal lines by message, step and cause, with ids and numbers blanked. */
+  readonly problemCounts: Record<string, number> = {};
   readonly #child: ChildProcess;
   readonly #pending = new Map<number, Pending>();
   readonly #waiters = new Set<() => void>();
@@ -135,23 +137,25 @@ export class SoakDaemonProcess {
   /** Daemon.stop() in the child, then its handles and memory, then the child exits. */
   async stop(timeoutMs = 15_000): Promise<ChildStats | null> {
     if (this.exited) return null;
-    let final: ChildStats | null = null;
-    try {
-      final = (await Promise.race([
-        this.#request({ id: this.#nextId++, cmd: 'stop' }),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('stop timed out')), timeoutMs)),
-      ])) as ChildStats;
-    } finally {
-      this.#child.disconnect?.();
-      // Nothing should keep the child alive once the daemon stopped; a leak would show as a hang.
-      const exited = await this.#waitUntil(() => this.exited, 5000, 'the child to exit').then(
-        () => true,
-        () => false,
-      );
-      if (!exited) {
-        this.kill();
-        throw new Error('the daemon child did not exit within 5 s after Daemon.stop()');
-      }
+    let timer: NodeJS.Timeout | undefined;
+    const final = await Promise.race([
+      this.#request({ id: this.#nextId++, cmd: 'stop' }) as Promise<ChildStats>,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Daemon.stop() did not finish within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (this.#child.connected) this.#child.disconnect();
+    // Nothing should keep the child alive once the daemon stopped; a leak would show as a hang.
+    const exited = await this.#waitUntil(() => this.exited, 5000, 'the child to exit').then(
+      () => true,
+      () => false,
+    );
+    if (!exited) {
+      this.kill();
+      throw new Error('the daemon child did not exit within 5 s after Daemon.stop()');
     }
     return final;
   }
@@ -183,6 +187,8 @@ export class SoakDaemonProcess {
         } else {
           this.problemLines.push(line);
           if (this.problemLines.length > 2000) this.problemLines.splice(0, 1000);
+          const key = problemKey(line);
+          this.problemCounts[key] = (this.problemCounts[key] ?? 0) + 1;
         }
         this.#notify();
         return;
@@ -219,4 +225,13 @@ export class SoakDaemonProcess {
       this.#waiters.add(check);
     });
   }
+}
+
+/** `<level> <msg> [step] [cause]`, with numbers and ids blanked so alike lines group together. */
+export function problemKey(line: ForwardedLine): string {
+  const detail = [line['step'], line['reason'], line['cause'], line['failure']]
+    .filter((value) => typeof value === 'string')
+    .join(' | ');
+  const key = `${line.level} ${line.msg}${detail ? `: ${detail}` : ''}`;
+  return key.replace(/[A-Za-z0-9_-]*\d[A-Za-z0-9_.:-]*/g, '#').slice(0, 200);
 }

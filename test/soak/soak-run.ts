@@ -4,47 +4,23 @@
 // drops, the Realtime API refuses the session, or the caller hangs up while it still rings.
 // Afterwards nothing may be left anywhere, handle counts must not have grown, and the daemon's
 // heap (sampled after a forced GC) must be flat.
-
 import { SeededRandom } from '../fuzz/seeded-random.ts';
 import type { HeardPacket } from '../support/fake-asterisk/fake-asterisk.ts';
 import { FakeAsterisk } from '../support/fake-asterisk/fake-asterisk.ts';
-import type { FakeCall } from '../support/fake-asterisk/fake-call.ts';
-import { tone } from '../support/fake-asterisk/g711.ts';
-import { waitUntil } from '../support/fake-asterisk/wait-until.ts';
 import { FakeRealtimeServer } from '../support/fake-realtime/fake-realtime-server.ts';
-import type { FakeRealtimeSession } from '../support/fake-realtime/fake-realtime-session.ts';
-import { toneAudio } from '../support/fake-realtime/tone-audio.ts';
-import { SOAK_APP, SoakDaemonProcess } from './soak-daemon-process.ts';
+import {
+  type CallContext,
+  checkSummary,
+  KIND_WEIGHTS,
+  runCall,
+  SHORT_REPLY,
+  SOAK_CALL_KINDS,
+  type SoakCallKind,
+} from './soak-calls.ts';
+import { SoakDaemonProcess } from './soak-daemon-process.ts';
 import type { ChildStats, ForwardedLine } from './soak-protocol.ts';
 
-export const SOAK_CALL_KINDS = [
-  'caller_hangup',
-  'agent_hangup',
-  'ai_dropped',
-  'realtime_refused',
-  'hangup_while_ringing',
-  'hangup_at_once',
-] as const;
-export type SoakCallKind = (typeof SOAK_CALL_KINDS)[number];
-
-const KIND_WEIGHTS: readonly (readonly [number, SoakCallKind])[] = [
-  [45, 'caller_hangup'],
-  [15, 'agent_hangup'],
-  [10, 'ai_dropped'],
-  [10, 'realtime_refused'],
-  [12, 'hangup_while_ringing'],
-  [8, 'hangup_at_once'],
-];
-
-/** How each kind must end: reason and what became of the caller. */
-const EXPECTED: Record<SoakCallKind, { reasons: string[]; callerOutcomes: string[] }> = {
-  caller_hangup: { reasons: ['caller_hangup'], callerOutcomes: ['gone'] },
-  agent_hangup: { reasons: ['agent_ended'], callerOutcomes: ['hung_up'] },
-  ai_dropped: { reasons: ['ai_failed'], callerOutcomes: ['played_and_hung_up'] },
-  realtime_refused: { reasons: ['ai_unavailable'], callerOutcomes: ['played_and_hung_up'] },
-  hangup_while_ringing: { reasons: ['caller_hangup'], callerOutcomes: ['gone'] },
-  hangup_at_once: { reasons: ['caller_hangup'], callerOutcomes: ['gone'] },
-};
+export { SOAK_CALL_KINDS, type SoakCallKind };
 
 export interface SoakOptions {
   calls: number;
@@ -57,6 +33,8 @@ export interface SoakOptions {
   rtpPortMin?: number;
   /** Stop at the first problem (the CI test) or collect them all (the script). */
   stopOnProblem?: boolean;
+  /** Only these kinds of call (default: all, by weight). */
+  kinds?: readonly SoakCallKind[];
 }
 
 export interface SoakProgress {
@@ -94,6 +72,8 @@ export interface SoakResult {
   events: ChildStats['events'];
   /** warn/error lines the daemon wrote, by `<level> <msg>`. */
   problemLineCounts: Record<string, number>;
+  /** The same lines by message, step and cause. */
+  problemDetails: Record<string, number>;
   rtpIn: { received: number; forwarded: number; dropped: number };
 }
 
@@ -107,9 +87,13 @@ export interface MemoryTrend {
 }
 
 export const WATCHED_RESOURCES = ['UDPWRAP', 'TCPSocketWrap', 'Timeout'] as const;
-
-/** A short reply for every response, so calls are quick: 200 ms of tone. */
-const SHORT_REPLY = toneAudio('audio/pcmu', [{ hz: 440, ms: 200 }]);
+/**
+ * The soak's ring.maxMs. A call the caller leaves while it rings keeps its ring.maxMs timer (and
+ * the CallSession) until that fires; shorter than the 4 s default so counts settle sooner.
+ */
+const RING_MAX_MS = 1500;
+/** ring.maxMs and a margin: handle counts are compared once those timers have run out. */
+const RESOURCE_SETTLE_MS = RING_MAX_MS + 1000;
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const random = new SeededRandom(options.seed);
@@ -147,11 +131,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       realtimeApiKey: 'sk-soak-fake',
       rtpPortMin,
       rtpPortMax: rtpPortMin + 99,
-      env: { LEFTOVER_SWEEP_CRON: '', RING_MIN_MS: '0' },
+      env: { LEFTOVER_SWEEP_CRON: '', RING_MIN_MS: '0', RING_MAX_MS: String(RING_MAX_MS) },
     });
     const ctx: CallContext = { asterisk, realtime, daemon, random };
+    const weights = KIND_WEIGHTS.filter(([, kind]) => options.kinds?.includes(kind) ?? true);
+    if (weights.length === 0) throw new Error(`no such kinds: ${options.kinds?.join(', ')}`);
     for (let n = 1; n <= options.calls; n++) {
-      const kind = random.weighted(KIND_WEIGHTS);
+      const kind = random.weighted(weights);
       byKind[kind]++;
       const label = `call ${n} (${kind}, seed ${options.seed})`;
       let ended: ForwardedLine | null = null;
@@ -188,8 +174,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           resources: lastStats.resources,
         };
         samples.push(sample);
-        if (n === warmup) resourcesBaseline = lastStats.resources;
-        if (n === options.calls) resourcesFinal = lastStats.resources;
+        if (n === warmup) resourcesBaseline = await settledResources(daemon, lastStats.resources);
       }
       options.onProgress?.({
         done: n,
@@ -201,6 +186,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     leftovers = await settle(ctx);
     lastStats = await daemon.stats();
+    resourcesFinal = await settledResources(daemon, lastStats.resources);
     if (lastStats.activeCalls !== 0) problem(`${lastStats.activeCalls} call(s) still active in the daemon`);
     if (lastStats.leasedPorts !== 0) problem(`${lastStats.leasedPorts} RTP port(s) still leased`);
     for (const kind of WATCHED_RESOURCES) {
@@ -237,124 +223,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     leftovers,
     events: lastStats?.events ?? null,
     problemLineCounts,
+    problemDetails: { ...daemon?.problemCounts },
     rtpIn,
   };
 }
 
 class SoakProblem extends Error {}
-
-interface CallContext {
-  asterisk: FakeAsterisk;
-  realtime: FakeRealtimeServer;
-  daemon: SoakDaemonProcess;
-  random: SeededRandom;
-}
-
-/** One call of `kind`, start to `call ended`; returns that line. */
-async function runCall(ctx: CallContext, kind: SoakCallKind, random: SeededRandom): Promise<ForwardedLine> {
-  const { asterisk, realtime, daemon } = ctx;
-  const sessionIndex = realtime.sessions.length;
-  if (kind === 'realtime_refused')
-    realtime.setOptions({ rejectUpgrade: { status: random.pick([500, 503, 429]) } });
-  if (kind === 'hangup_while_ringing') realtime.setOptions({ firstAudioDelayMs: 400 });
-  let call: FakeCall | undefined;
-  try {
-    call = await asterisk.placeCall({
-      did: '1000',
-      callerNumber: `+1555${String(random.int(10_000_000)).padStart(7, '0')}`,
-      app: SOAK_APP,
-    });
-    const placed = call;
-    switch (kind) {
-      case 'hangup_at_once':
-        // Anywhere from before the daemon saw the StasisStart to early in its preparation.
-        if (random.chance(0.5)) await sleep(random.int(15));
-        placed.hangup();
-        break;
-      case 'hangup_while_ringing':
-        await waitUntil(() => placed.ringing, 5000, 'ringing');
-        await sleep(random.int(40));
-        if (placed.answered) throw new Error('answered before the caller hung up while ringing');
-        placed.hangup();
-        break;
-      case 'realtime_refused':
-        await placed.waitForHangup(10_000);
-        break;
-      default: {
-        await placed.waitForState('Up', 5000);
-        const session = await realtime.waitForSession(sessionIndex, 5000);
-        // A bit of the greeting reaches the caller.
-        const heard = random.between(2, 8);
-        await waitUntil(() => placed.heard.length >= heard, 5000, `${heard} greeting frames heard`);
-        // The caller says something short, paced like a phone or in one burst.
-        const speech = tone(random.between(300, 900), random.between(2, 8) * 20, 'ulaw');
-        await placed.sendAudio(speech, { realtime: random.chance(0.5) });
-        await finishConversation(kind, placed, session, random);
-      }
-    }
-    if (kind !== 'caller_hangup' && kind !== 'hangup_at_once' && kind !== 'hangup_while_ringing') {
-      await placed.waitForHangup(10_000);
-    }
-  } finally {
-    if (kind === 'realtime_refused') realtime.setOptions({ rejectUpgrade: undefined });
-    if (kind === 'hangup_while_ringing') realtime.setOptions({ firstAudioDelayMs: 0 });
-  }
-  return daemon.takeCallEnded(call.channelId);
-}
-
-async function finishConversation(
-  kind: SoakCallKind,
-  call: FakeCall,
-  session: FakeRealtimeSession,
-  random: SeededRandom,
-): Promise<void> {
-  switch (kind) {
-    case 'caller_hangup':
-      if (random.chance(0.5)) await sleep(random.int(60));
-      call.hangup();
-      return;
-    case 'ai_dropped':
-      if (random.chance(0.5)) await sleep(random.int(60));
-      session.drop();
-      return;
-    case 'agent_hangup': {
-      // The model says goodbye and calls end_call once nothing else is speaking.
-      await session.waitFor(() => session.activeResponseId === undefined, 5000);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          session.callTool('end_call', {}, { sayFirst: 'Goodbye.', audio: SHORT_REPLY });
-          return;
-        } catch (error) {
-          // The caller's frames may have started a response meanwhile; wait for it to finish.
-          if (attempt > 20) throw error;
-          await session.waitFor(() => session.activeResponseId === undefined, 5000);
-        }
-      }
-    }
-    default:
-      throw new Error(`no conversation for ${kind}`);
-  }
-}
-
-/** What the `call ended` line must say for this kind, and that its RTP counters add up. */
-export function checkSummary(kind: SoakCallKind, ended: ForwardedLine): string[] {
-  const found: string[] = [];
-  const expected = EXPECTED[kind];
-  if (!expected.reasons.includes(String(ended['reason'])))
-    found.push(`ended '${ended['reason']}', expected ${expected.reasons.join(' or ')}`);
-  if (!expected.callerOutcomes.includes(String(ended['callerOutcome'])))
-    found.push(
-      `caller outcome '${ended['callerOutcome']}', expected ${expected.callerOutcomes.join(' or ')}`,
-    );
-  const failures = ended['releaseFailures'];
-  if (Array.isArray(failures) && failures.length > 0)
-    found.push(`release failures: ${JSON.stringify(failures)}`);
-  const inbound = ended['rtpIn'] as { received: number; forwarded: number; dropped: number } | null;
-  // The soak's caller audio is in order, so nothing is held for reordering when the call ends.
-  if (inbound && inbound.received !== inbound.forwarded + inbound.dropped)
-    found.push(`rtpIn does not add up: ${JSON.stringify(inbound)}`);
-  return found;
-}
 
 /**
  * Waits until the daemon and the fakes are idle (everything released), then says what is left:
@@ -422,6 +296,20 @@ export function memoryTrend(samples: readonly MemorySample[]): MemoryTrend {
     deltaMb: mb(last - second),
     slopeBytesPerCall: slope,
   };
+}
+
+/** The lowest count of each watched kind over RESOURCE_SETTLE_MS, once ring timers have run out. */
+async function settledResources(
+  daemon: SoakDaemonProcess,
+  first: Record<string, number>,
+): Promise<Record<string, number>> {
+  const lowest = { ...first };
+  for (let waited = 0; waited < RESOURCE_SETTLE_MS; waited += 100) {
+    await sleep(100);
+    const { resources } = await daemon.stats();
+    for (const kind of WATCHED_RESOURCES) lowest[kind] = Math.min(lowest[kind] ?? 0, resources[kind] ?? 0);
+  }
+  return lowest;
 }
 
 function sleep(ms: number): Promise<void> {
