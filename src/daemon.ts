@@ -111,7 +111,10 @@ export class Daemon {
         rolloverAfterMs: config.openai.rolloverAfterMs,
       },
     });
-    const metrics = new GatewayMetrics(() => orchestrator.liveRtp());
+    const metrics = new GatewayMetrics({
+      liveRtp: () => orchestrator.liveRtp(),
+      ariMalformed: () => events.stats.malformed,
+    });
     const orchestrator = new CallOrchestrator({
       config,
       ari,

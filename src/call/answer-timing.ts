@@ -9,31 +9,41 @@ export interface AnswerTimingSettings {
   maxMs: number;
 }
 
-export type AnswerTrigger = 'immediately' | 'ready' | 'max_ring';
+export type AnswerTrigger = 'immediately' | 'ready' | 'max_ring' | 'cancelled';
 
-/** Resolves when the call should be answered, given when it arrived (performance.now() time). */
+/**
+ * Resolves when the call should be answered, given when it arrived (performance.now() time), or
+ * with 'cancelled' as soon as `cancel` aborts (the call ended while ringing): no timer outlives it.
+ */
 export async function waitForAnswerMoment(
   ready: Promise<unknown>,
   arrivedAt: number,
   settings: AnswerTimingSettings,
+  cancel: AbortSignal,
   now: () => number = () => performance.now(),
 ): Promise<AnswerTrigger> {
   if (settings.answer === 'immediately') return 'immediately';
-  let timer: NodeJS.Timeout | undefined;
-  const capped = new Promise<AnswerTrigger>((resolve) => {
-    timer = setTimeout(() => resolve('max_ring'), Math.max(0, arrivedAt + settings.maxMs - now()));
+  const cancelled = new Promise<'cancelled'>((resolve) => {
+    if (cancel.aborted) resolve('cancelled');
+    else cancel.addEventListener('abort', () => resolve('cancelled'), { once: true });
   });
-  const trigger = await Promise.race([
-    ready.then(
-      () => 'ready' as const,
-      () => 'ready' as const,
-    ),
-    capped,
-  ]);
-  clearTimeout(timer);
-  const waitMore = arrivedAt + settings.minMs - now();
-  if (waitMore > 0) await new Promise((resolve) => setTimeout(resolve, waitMore));
-  return trigger;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const capped = new Promise<AnswerTrigger>((resolve) => {
+      timer = setTimeout(() => resolve('max_ring'), Math.max(0, arrivedAt + settings.maxMs - now()));
+    });
+    const settle = () => 'ready' as const;
+    const trigger = await Promise.race([ready.then(settle, settle), capped, cancelled]);
+    clearTimeout(timer);
+    const waitMore = arrivedAt + settings.minMs - now();
+    if (trigger === 'cancelled' || waitMore <= 0) return trigger;
+    const rang = new Promise<AnswerTrigger>((resolve) => {
+      timer = setTimeout(() => resolve(trigger), waitMore);
+    });
+    return await Promise.race([rang, cancelled]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Follows a promise so its outcome can be read synchronously once it has settled. */

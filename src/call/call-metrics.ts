@@ -20,6 +20,7 @@ export function recordCallMetrics(
     for (const ms of conversation.turnLatenciesMs) metrics.turnLatency.observe(ms);
     for (const ms of conversation.bargeInReactionsMs) metrics.bargeInReaction.observe(ms);
     if (conversation.errorEvents > 0) metrics.realtimeErrors.inc(conversation.errorEvents);
+    if (conversation.malformedEvents > 0) metrics.realtimeMalformed.inc(conversation.malformedEvents);
     const reopened = {
       reconnected: conversation.reconnects,
       rolled_over: conversation.rollovers,

@@ -48,6 +48,8 @@ export class CallSession {
   readonly #playbacks = new PlaybackWaits();
   #phase: CallPhase = 'preparing';
   #ending: Promise<void> | null = null;
+  /** Aborted when the call starts ending, so waits of its preparation stop at once. */
+  readonly #endingSignal = new AbortController();
   #callerGone = false;
   #answeredAt: Date | null = null;
   #answeredAtMs: number | null = null;
@@ -187,6 +189,7 @@ export class CallSession {
         greeting !== null ? Promise.race([greetingBuffered, aiFailed]) : aiReady,
         this.#arrivedAt,
         config.ring,
+        this.#endingSignal.signal,
       );
       if (this.#ending) return;
       const mediaPath = await media.catch((error: unknown) => error as Error);
@@ -253,7 +256,10 @@ export class CallSession {
 
   /** Ends the call: releases everything it created, then deals with the caller. Idempotent. */
   end(reason: CallEndReason, cause?: unknown): Promise<void> {
-    this.#ending ??= this.#finish(reason, cause);
+    if (this.#ending === null) {
+      this.#ending = this.#finish(reason, cause);
+      this.#endingSignal.abort();
+    }
     return this.#ending;
   }
 

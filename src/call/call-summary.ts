@@ -47,6 +47,8 @@ export function callSummary(inputs: CallSummaryInputs): Record<string, unknown> 
       turnLatenciesMs: conversation.turnLatenciesMs.map(Math.round),
       usage: conversation.usage,
       errorEvents: conversation.errorEvents,
+      ...(conversation.malformedEvents > 0 ? { malformedEvents: conversation.malformedEvents } : {}),
+      ...(conversation.droppedAudioDeltas > 0 ? { droppedAudioDeltas: conversation.droppedAudioDeltas } : {}),
       ...(conversation.reconnects + conversation.reconnectsFailed + conversation.rollovers > 0
         ? {
             reconnects: conversation.reconnects,

@@ -24,7 +24,8 @@ export class DtmfCollector {
   }
 
   press(digit: string): void {
-    const action = this.#options.keys[digit];
+    const keys = this.#options.keys;
+    const action = Object.hasOwn(keys, digit) ? keys[digit] : undefined;
     if (this.#buffer === '' && action !== undefined) {
       this.#options.onKeyAction(digit, action);
       return;

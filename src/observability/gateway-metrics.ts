@@ -27,10 +27,12 @@ export class GatewayMetrics {
   readonly tokens: Counter<'kind'>;
   readonly costUsd: Counter;
   readonly ariReconnects: Counter;
+  readonly realtimeMalformed: Counter;
   /** Ended calls' RTP counters; live calls' are added at scrape time. */
   readonly #ended = { received: 0, forwarded: 0, sent: 0, dropped: new Map<string, number>() };
 
-  constructor(liveRtp: () => RtpTotals) {
+  constructor(sources: { liveRtp: () => RtpTotals; ariMalformed: () => number }) {
+    const { liveRtp, ariMalformed } = sources;
     const registry = this.registry;
     collectDefaultMetrics({ register: registry });
     this.activeCalls = new Gauge({
@@ -135,6 +137,21 @@ export class GatewayMetrics {
       name: 'callbridge_ari_reconnects_total',
       help: 'ARI events socket reconnections.',
       registers: [registry],
+    });
+    this.realtimeMalformed = new Counter({
+      name: 'callbridge_realtime_malformed_events_total',
+      help: 'Realtime server messages dropped as malformed (not JSON, no type, fields missing).',
+      registers: [registry],
+    });
+    new Counter({
+      name: 'callbridge_ari_malformed_events_total',
+      help: 'ARI events dropped as malformed (not JSON, fields the spec requires missing).',
+      registers: [registry],
+      collect() {
+        this.reset();
+        const count = ariMalformed();
+        if (count > 0) this.inc(count);
+      },
     });
   }
 

@@ -19,6 +19,8 @@ export interface ConversationStats {
   toolCalls: number;
   errorEvents: number;
   malformedEvents: number;
+  /** Audio deltas not played: of a response cut off by barge-in, or of none that is running. */
+  droppedAudioDeltas: number;
   /** Times the socket dropped and the conversation was restored on a new one. */
   reconnects: number;
   /** Planned swaps to a fresh socket before the provider's session limit. */
@@ -41,6 +43,7 @@ export function createConversationStats(): ConversationStats {
     toolCalls: 0,
     errorEvents: 0,
     malformedEvents: 0,
+    droppedAudioDeltas: 0,
     reconnects: 0,
     rollovers: 0,
     reconnectsFailed: 0,
@@ -59,13 +62,18 @@ export function createConversationStats(): ConversationStats {
 }
 
 export function recordUsage(stats: ConversationStats, usage: RealtimeResponseUsage | undefined): void {
-  if (!usage) return;
+  if (!usage || typeof usage !== 'object') return;
   const total = stats.usage;
-  total.inputTokens += usage.input_tokens ?? 0;
-  total.outputTokens += usage.output_tokens ?? 0;
-  total.inputAudioTokens += usage.input_token_details?.audio_tokens ?? 0;
-  total.inputTextTokens += usage.input_token_details?.text_tokens ?? 0;
-  total.cachedInputTokens += usage.input_token_details?.cached_tokens ?? 0;
-  total.outputAudioTokens += usage.output_token_details?.audio_tokens ?? 0;
-  total.outputTextTokens += usage.output_token_details?.text_tokens ?? 0;
+  total.inputTokens += count(usage.input_tokens);
+  total.outputTokens += count(usage.output_tokens);
+  total.inputAudioTokens += count(usage.input_token_details?.audio_tokens);
+  total.inputTextTokens += count(usage.input_token_details?.text_tokens);
+  total.cachedInputTokens += count(usage.input_token_details?.cached_tokens);
+  total.outputAudioTokens += count(usage.output_token_details?.audio_tokens);
+  total.outputTextTokens += count(usage.output_token_details?.text_tokens);
+}
+
+/** A token count as sent by the server; anything that is not a plausible count adds nothing. */
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
 }

@@ -10,6 +10,7 @@
 // conversation as text so its RealtimeLink can restore it on a new socket. Everything the call
 // cares about (transcripts, tool calls, finished responses) goes to its listener.
 import type { Logger } from '../../observability/logger.ts';
+import { RepeatedWarning } from '../../observability/repeated-warning.ts';
 import { ConversationHistory } from './conversation-history.ts';
 import { type ConversationStats, createConversationStats, recordUsage } from './conversation-stats.ts';
 import type { RealtimeEndpoint } from './realtime-connection.ts';
@@ -83,6 +84,7 @@ export class RealtimeAgentSession implements LinkOwner {
   #tracker = new ResponseTracker();
   readonly #text = new TextResponses();
   readonly #unknownTypesLogged = new Set<string>();
+  readonly #malformedWarning = new RepeatedWarning();
   readonly #history = new ConversationHistory();
   #log: Logger;
   #output: AgentAudioOutput | null = null;
@@ -218,10 +220,13 @@ export class RealtimeAgentSession implements LinkOwner {
   event(decoded: DecodedServerEvent): void {
     if (!decoded.ok) {
       this.stats.malformedEvents++;
-      this.#log.warn(
-        { failure: decoded.failure, eventType: decoded.type },
-        'dropped a malformed Realtime event',
-      );
+      const count = this.#malformedWarning.occurred();
+      if (count !== null) {
+        this.#log.warn(
+          { failure: decoded.failure, eventType: decoded.type, count },
+          'dropped a malformed Realtime event',
+        );
+      }
       return;
     }
     this.#handle(decoded.event);
@@ -269,7 +274,11 @@ export class RealtimeAgentSession implements LinkOwner {
     switch (event.type) {
       case 'response.output_audio.delta': {
         const output = this.#output;
-        if (output === null || !this.#tracker.acceptsAudio(event.response_id, event.item_id)) return;
+        if (output === null) return;
+        if (!this.#tracker.acceptsAudio(event.response_id, event.item_id)) {
+          this.stats.droppedAudioDeltas++;
+          return;
+        }
         if (this.#speechStoppedAt !== null) {
           this.stats.turnLatenciesMs.push(this.#now() - this.#speechStoppedAt);
           this.#speechStoppedAt = null;
@@ -401,7 +410,7 @@ export class RealtimeAgentSession implements LinkOwner {
   }
 
   #logUnknownOnce(type: string): void {
-    if (this.#unknownTypesLogged.has(type)) return;
+    if (this.#unknownTypesLogged.has(type) || this.#unknownTypesLogged.size >= 100) return;
     this.#unknownTypesLogged.add(type);
     this.#log.info({ eventType: type }, 'ignoring an unknown Realtime event type');
   }

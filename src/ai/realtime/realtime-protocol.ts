@@ -64,23 +64,26 @@ export type DecodedServerEvent =
   | { ok: true; event: RealtimeServerEvent }
   | { ok: false; failure: ServerEventDecodeFailure; type?: string };
 
+// Maps, not object literals: a type such as "constructor" must not find Object.prototype's.
 /** Fields that must be strings for the events whose contents callbridge acts on. */
-const REQUIRED_STRING_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  'response.output_audio.delta': ['delta', 'item_id', 'response_id'],
-  'response.output_audio.done': ['item_id', 'response_id'],
-  'response.output_audio_transcript.done': ['transcript', 'item_id'],
-  'conversation.item.input_audio_transcription.completed': ['transcript', 'item_id'],
-  'input_audio_buffer.speech_started': ['item_id'],
-  'input_audio_buffer.speech_stopped': ['item_id'],
-};
+const REQUIRED_STRING_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['response.output_audio.delta', ['delta', 'item_id', 'response_id']],
+  ['response.output_audio.done', ['item_id', 'response_id']],
+  ['response.output_audio_transcript.done', ['transcript', 'item_id']],
+  ['response.output_text.done', ['text', 'response_id']],
+  ['response.function_call_arguments.done', ['call_id', 'name', 'arguments', 'response_id']],
+  ['conversation.item.input_audio_transcription.completed', ['transcript', 'item_id']],
+  ['input_audio_buffer.speech_started', ['item_id']],
+  ['input_audio_buffer.speech_stopped', ['item_id']],
+]);
 
-const REQUIRED_OBJECT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  'response.created': ['response'],
-  'response.done': ['response'],
-  'session.created': ['session'],
-  'session.updated': ['session'],
-  error: ['error'],
-};
+const REQUIRED_OBJECT_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['response.created', ['response']],
+  ['response.done', ['response']],
+  ['session.created', ['session']],
+  ['session.updated', ['session']],
+  ['error', ['error']],
+]);
 
 export function decodeServerEvent(raw: string): DecodedServerEvent {
   let value: unknown;
@@ -94,10 +97,10 @@ export function decodeServerEvent(raw: string): DecodedServerEvent {
   }
   const record = value as Record<string, unknown>;
   const type = record['type'] as string;
-  for (const field of REQUIRED_STRING_FIELDS[type] ?? []) {
+  for (const field of REQUIRED_STRING_FIELDS.get(type) ?? []) {
     if (typeof record[field] !== 'string') return { ok: false, failure: 'missing_fields', type };
   }
-  for (const field of REQUIRED_OBJECT_FIELDS[type] ?? []) {
+  for (const field of REQUIRED_OBJECT_FIELDS.get(type) ?? []) {
     if (typeof record[field] !== 'object' || record[field] === null) {
       return { ok: false, failure: 'missing_fields', type };
     }

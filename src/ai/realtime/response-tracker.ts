@@ -21,7 +21,6 @@ export interface BargeInDecision {
 
 export class ResponseTracker {
   #activeResponseId: string | null = null;
-  readonly #interruptedResponses = new Set<string>();
   readonly #interruptedItems = new Set<string>();
   readonly #streamingItems = new Set<string>();
   /** Items this conversation's socket sent audio for: only those can be truncated. */
@@ -40,13 +39,12 @@ export class ResponseTracker {
   responseDone(responseId: string | undefined): { hadAudio: boolean } {
     if (responseId === this.#activeResponseId) this.#activeResponseId = null;
     const hadAudio = responseId !== undefined && this.#audibleResponses.delete(responseId);
-    if (responseId) this.#interruptedResponses.delete(responseId);
     return { hadAudio };
   }
 
-  /** False for deltas of a response cut off by barge-in. */
+  /** Only the running response is heard: not one cut off by barge-in, nor one never created. */
   acceptsAudio(responseId: string, itemId: string): boolean {
-    if (this.#interruptedResponses.has(responseId)) return false;
+    if (responseId !== this.#activeResponseId) return false;
     this.#streamingItems.add(itemId);
     if (this.#knownItems.size > 256) this.#knownItems.clear();
     this.#knownItems.add(itemId);
@@ -74,7 +72,6 @@ export class ResponseTracker {
     const stillStreaming = cut.itemId !== null && this.#streamingItems.has(cut.itemId);
     if (cut.droppedBytes === 0 && !stillStreaming && responseId === null) return null;
     if (responseId !== null) {
-      this.#interruptedResponses.add(responseId);
       this.#activeResponseId = null;
     }
     let truncate: BargeInDecision['truncate'] = null;

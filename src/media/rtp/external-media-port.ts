@@ -79,7 +79,8 @@ export class ExternalMediaPort {
 
   close(): Promise<void> {
     this.#closed ??= new Promise<void>((resolve) => {
-      this.#reorder.close();
+      // Packets still waiting for a missing one are dropped with the call, and counted.
+      this.stats.dropped.closed += this.#reorder.close();
       this.#onPayload = null;
       this.#socket.off('message', this.#onMessage);
       this.#socket.close(() => {

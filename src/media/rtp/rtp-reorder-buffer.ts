@@ -13,6 +13,9 @@ export interface RtpReorderBufferOptions {
   holdMs?: number;
 }
 
+const GIVEN_UP_REMEMBERED = 256;
+const GIVEN_UP_RANGES = 16;
+
 /** Signed distance from a to b in 16-bit sequence space. */
 function sequenceDelta(from: number, to: number): number {
   return (((to - from) & 0xffff) << 16) >> 16;
@@ -26,8 +29,8 @@ export class RtpReorderBuffer {
   #expected: number | null = null;
   #held = 0;
   #holdTimer: NodeJS.Timeout | null = null;
-  /** Sequence numbers given up as lost recently, to tell a late packet from a duplicate. */
-  readonly #givenUp = new Set<number>();
+  /** Ranges of sequence numbers given up as lost recently, to tell a late packet from a duplicate. */
+  readonly #givenUp: { start: number; count: number }[] = [];
 
   lost = 0;
   reordered = 0;
@@ -55,7 +58,7 @@ export class RtpReorderBuffer {
       return 'released';
     }
     if (delta < 0) {
-      return this.#givenUp.has(sequence) ? 'late' : 'duplicate';
+      return this.#wasGivenUp(sequence) ? 'late' : 'duplicate';
     }
     if (delta >= this.#window) {
       // Far ahead: a burst of loss or a restarted stream. Give up on the gap now.
@@ -77,14 +80,16 @@ export class RtpReorderBuffer {
   reset(): void {
     this.#flushHeld();
     this.#expected = null;
-    this.#givenUp.clear();
+    this.#givenUp.length = 0;
   }
 
-  /** Stops the hold timer and drops held packets; for teardown. */
-  close(): void {
+  /** Stops the hold timer and drops held packets, for teardown; returns how many were dropped. */
+  close(): number {
+    const dropped = this.#held;
     this.#clearHoldTimer();
     this.#slots.fill(null);
     this.#held = 0;
+    return dropped;
   }
 
   readonly #onHoldExpired = (): void => {
@@ -123,7 +128,8 @@ export class RtpReorderBuffer {
   /** Marks every sequence before `sequence` still missing as lost, releasing held ones in order. */
   #skipTo(sequence: number): void {
     if (this.#expected === null) return;
-    while (this.#expected !== sequence) {
+    // Held packets lie within the window ahead: step through it, releasing them in order.
+    while (this.#held > 0 && this.#expected !== sequence) {
       const slot = this.#expected % this.#window;
       const payload = this.#slots[slot];
       if (payload !== null && payload !== undefined) {
@@ -133,13 +139,18 @@ export class RtpReorderBuffer {
         continue;
       }
       this.lost++;
-      this.#rememberGivenUp(this.#expected);
+      this.#giveUp(this.#expected, 1);
       this.#expected = (this.#expected + 1) & 0xffff;
-      if (sequenceDelta(this.#expected, sequence) > 0x1000 && this.#held === 0) {
-        // A jump this large is a new stream position, not loss worth counting packet by packet.
-        this.#expected = sequence;
-      }
     }
+    // The rest of the gap in one step: a packet far ahead must cost no more than one in order.
+    const gap = sequenceDelta(this.#expected, sequence);
+    if (gap > 0) {
+      // A jump this large is a new stream position, not loss worth counting packet by packet.
+      const missing = gap > 0x1000 ? 1 : gap;
+      this.lost += missing;
+      this.#giveUp(this.#expected, missing);
+    }
+    this.#expected = sequence;
   }
 
   #flushHeld(): void {
@@ -158,12 +169,26 @@ export class RtpReorderBuffer {
     this.#clearHoldTimer();
   }
 
-  #rememberGivenUp(sequence: number): void {
-    this.#givenUp.add(sequence);
-    if (this.#givenUp.size > 256) {
-      const oldest = this.#givenUp.values().next().value;
-      if (oldest !== undefined) this.#givenUp.delete(oldest);
+  /** Remembers `count` sequence numbers from `first` as given up (the most recent ones only). */
+  #giveUp(first: number, count: number): void {
+    const kept = Math.min(count, GIVEN_UP_REMEMBERED);
+    const start = (first + count - kept) & 0xffff;
+    const last = this.#givenUp[this.#givenUp.length - 1];
+    if (last !== undefined && ((last.start + last.count) & 0xffff) === start) {
+      last.count = Math.min(last.count + kept, GIVEN_UP_REMEMBERED);
+      last.start = (start + kept - last.count) & 0xffff;
+    } else {
+      this.#givenUp.push({ start, count: kept });
+      if (this.#givenUp.length > GIVEN_UP_RANGES) this.#givenUp.shift();
     }
+  }
+
+  #wasGivenUp(sequence: number): boolean {
+    for (const range of this.#givenUp) {
+      const offset = sequenceDelta(range.start, sequence);
+      if (offset >= 0 && offset < range.count) return true;
+    }
+    return false;
   }
 
   #clearHoldTimer(): void {

@@ -15,8 +15,26 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const channel: Check = (r) => {
   const c = r['channel'];
   if (!isObject(c)) return 'channel missing';
-  if (typeof c['id'] !== 'string' || typeof c['name'] !== 'string' || typeof c['state'] !== 'string') {
+  if (
+    typeof c['id'] !== 'string' ||
+    c['id'] === '' ||
+    typeof c['name'] !== 'string' ||
+    typeof c['state'] !== 'string'
+  ) {
     return 'channel lacks id, name or state';
+  }
+  // Required by the spec (CallerID, DialplanCEP), and read for every new call.
+  const caller = c['caller'];
+  if (!isObject(caller) || typeof caller['number'] !== 'string' || typeof caller['name'] !== 'string') {
+    return 'channel lacks caller name or number';
+  }
+  const dialplan = c['dialplan'];
+  if (
+    !isObject(dialplan) ||
+    typeof dialplan['exten'] !== 'string' ||
+    typeof dialplan['context'] !== 'string'
+  ) {
+    return 'channel lacks dialplan context or exten';
   }
   return null;
 };
@@ -37,6 +55,9 @@ const stringField =
   (name: string): Check =>
   (r) =>
     typeof r[name] === 'string' ? null : `${name} missing`;
+/** What a keypad sends: 0-9, A-E, # or * (the spec's ChannelDtmfReceived.digit). */
+const dtmfDigit: Check = (r) =>
+  typeof r['digit'] === 'string' && /^[0-9A-E#*]$/.test(r['digit']) ? null : 'digit is not a keypad digit';
 const stringList =
   (name: string): Check =>
   (r) =>
@@ -54,7 +75,7 @@ const CHECKS: Readonly<Record<AriEventType, readonly Check[]>> = {
   ChannelLeftBridge: [bridge, channel],
   BridgeCreated: [bridge],
   BridgeDestroyed: [bridge],
-  ChannelDtmfReceived: [channel, stringField('digit')],
+  ChannelDtmfReceived: [channel, dtmfDigit],
   PlaybackStarted: [playback],
   PlaybackFinished: [playback],
   ChannelVarset: [stringField('variable'), optionalChannel],

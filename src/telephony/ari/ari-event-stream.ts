@@ -6,6 +6,7 @@
 // a dropped socket is reopened with backoff and reported so the daemon can reconcile.
 import WebSocket from 'ws';
 import type { Logger } from '../../observability/logger.ts';
+import { RepeatedWarning } from '../../observability/repeated-warning.ts';
 import { basicAuthorization } from './ari-credentials.ts';
 import { AriConnectError } from './ari-errors.ts';
 import { decodeAriEvent } from './ari-event-decoder.ts';
@@ -43,6 +44,7 @@ export class AriEventStream {
   readonly #handlers: AriEventStreamHandlers;
   readonly #log: Logger;
   readonly #unknownTypesLogged = new Set<string>();
+  readonly #malformedWarning = new RepeatedWarning();
   #socket: WebSocket | null = null;
   #state: AriStreamState = 'idle';
   #retryTimer: NodeJS.Timeout | null = null;
@@ -174,12 +176,19 @@ export class AriEventStream {
     const decoded = decodeAriEvent(text);
     if (decoded.kind === 'malformed') {
       this.stats.malformed++;
-      this.#log.warn({ reason: decoded.reason, eventType: decoded.type }, 'dropped a malformed ARI event');
+      const count = this.#malformedWarning.occurred();
+      if (count !== null) {
+        this.#log.warn(
+          { reason: decoded.reason, eventType: decoded.type, count },
+          'dropped a malformed ARI event',
+        );
+      }
       return;
     }
     if (decoded.kind === 'unknown') {
       this.stats.unknownTypes++;
-      if (!this.#unknownTypesLogged.has(decoded.type)) {
+      // Bounded: a stream of invented type names must not grow it for the daemon's lifetime.
+      if (!this.#unknownTypesLogged.has(decoded.type) && this.#unknownTypesLogged.size < 100) {
         this.#unknownTypesLogged.add(decoded.type);
         this.#log.debug({ eventType: decoded.type }, 'ignoring ARI event type');
       }

@@ -60,6 +60,30 @@ describe('RtpReorderBuffer', () => {
     expect(buffer.push(41, frame(41))).toBe('released');
   });
 
+  it('counts a long gap as lost in one step and still tells late packets from duplicates', () => {
+    buffer.push(100, frame(100));
+    expect(buffer.push(4100, frame(4100))).toBe('released');
+    expect(buffer.lost).toBe(3999);
+    // Recently given up: late. Given up long before (beyond the 256 remembered): a duplicate.
+    expect(buffer.push(4099, frame(0))).toBe('late');
+    expect(buffer.push(3844, frame(0))).toBe('late');
+    expect(buffer.push(3843, frame(0))).toBe('duplicate');
+    // A jump of more than 4096 is a new stream position, counted once.
+    expect(buffer.push(4101 + 20_000, frame(1))).toBe('released');
+    expect(buffer.lost).toBe(4000);
+    expect(buffer.push(4101 + 20_001, frame(2))).toBe('released');
+  });
+
+  it('releases held packets in order when a far packet skips the gap', () => {
+    buffer.push(10, frame(10));
+    buffer.push(12, frame(12));
+    buffer.push(13, frame(13));
+    expect(buffer.push(300, frame(44))).toBe('released');
+    expect(released).toEqual([10, 12, 13, 44]);
+    expect(buffer.lost).toBe(1 + (300 - 14));
+    expect(buffer.push(11, frame(11))).toBe('late');
+  });
+
   it('leaves no timer behind when closed', () => {
     buffer.push(1, frame(1));
     buffer.push(3, frame(3));
