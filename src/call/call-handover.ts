@@ -6,16 +6,11 @@ import { ignoringGone } from '../telephony/ari/ari-errors.ts';
 import type { AriRest } from '../telephony/ari/ari-rest.ts';
 import { BridgedTransfer } from './bridged-transfer.ts';
 import { type FallbackSettings, runFallback } from './call-fallback.ts';
-import type { CallEndReason } from './call-session.ts';
+import type { CallEndReason, TransferRegistry } from './call-types.ts';
 
 export type Handover =
   | { kind: 'dialplan'; context: string; extension: string; priority: number }
   | { kind: 'bridge'; targetChannelId: string; bridgeId: string };
-
-export interface TransferRegistry {
-  started(transfer: BridgedTransfer): void;
-  ended(transfer: BridgedTransfer): void;
-}
 
 export interface HandoverContext {
   ari: AriRest;

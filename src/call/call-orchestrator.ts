@@ -8,9 +8,9 @@ import type { RtpTotals } from '../observability/gateway-metrics.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AriEvent, Channel } from '../telephony/ari/ari-types.ts';
 import type { BridgedTransfer } from './bridged-transfer.ts';
-import type { TransferRegistry } from './call-handover.ts';
 import { newCallId, parseOwnedId } from './call-ids.ts';
 import { type CallEndReason, type CallServices, CallSession } from './call-session.ts';
+import type { TransferRegistry } from './call-types.ts';
 import { TurnedAwayCalls } from './turned-away-calls.ts';
 
 export type OrchestratorServices = Omit<CallServices, 'transfers'>;

@@ -7,7 +7,7 @@ import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallStore } from '../store/call-store.ts';
 import type { AriRest } from '../telephony/ari/ari-rest.ts';
-import type { TransferRegistry } from './call-handover.ts';
+import type { BridgedTransfer } from './bridged-transfer.ts';
 import type { ChannelArrivals } from './channel-arrivals.ts';
 
 export interface CallServices {
@@ -40,3 +40,9 @@ export type CallEndReason =
   | 'shutdown';
 
 export type CallPhase = 'preparing' | 'answered' | 'ending' | 'ended';
+
+/** Bridged transfers outlive their call; the orchestrator keeps them to route their hangups. */
+export interface TransferRegistry {
+  started(transfer: BridgedTransfer): void;
+  ended(transfer: BridgedTransfer): void;
+}

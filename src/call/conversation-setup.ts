@@ -5,7 +5,7 @@ import type { RealtimeAgentSession } from '../ai/realtime/realtime-agent-session
 import type { RtpPacer } from '../media/rtp/rtp-pacer.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallRecorder } from './call-recorder.ts';
-import type { CallServices } from './call-session.ts';
+import type { CallServices } from './call-types.ts';
 import { type ConversationActions, ConversationController } from './conversation-controller.ts';
 import { ToolRunner } from './tool-runner.ts';
 
