@@ -131,7 +131,9 @@ export async function runRealtimeFuzz(
       `errorEvents ${summaryErrorEvents} in the summary, ${sentErrors} sent by the fuzz + ${fakeErrors} by the fake`,
     );
   if ((conversation?.malformedEvents ?? 0) !== expectedMalformed)
-    problem(`malformedEvents ${String(conversation?.malformedEvents)} in the summary, ${expectedMalformed} sent`);
+    problem(
+      `malformedEvents ${String(conversation?.malformedEvents)} in the summary, ${expectedMalformed} sent`,
+    );
   problems.push(...handlerFailures(harness.logs).map((p) => `${p} (seed ${options.seed})`));
   return {
     seed: options.seed,
