@@ -12,21 +12,19 @@ import type { RtpPacerStats } from '../media/rtp/rtp-pacer.ts';
 import { RtpPacer } from '../media/rtp/rtp-pacer.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallerMemory } from '../store/call-store.ts';
-import { estimateCostUsd } from '../store/cost-estimate.ts';
 import type { Channel } from '../telephony/ari/ari-types.ts';
 import { trackOutcome, waitForAnswerMoment } from './answer-timing.ts';
 import { type Handover, handOverCaller } from './call-handover.ts';
 import { ownedId } from './call-ids.ts';
-import { finishRecord, loadCallerMemory, summarizeForMemory, wantsMemory } from './call-memory.ts';
-import { recordCallMetrics } from './call-metrics.ts';
+import { loadCallerMemory, summarizeForMemory, wantsMemory } from './call-memory.ts';
 import { voiceSettingsFor } from './call-profile.ts';
 import { CallRecorder } from './call-recorder.ts';
 import { CallResources } from './call-resources.ts';
-import { callSummary } from './call-summary.ts';
 import type { CallEndReason, CallPhase, CallServices } from './call-types.ts';
 import { streamCallerToModel } from './caller-stream.ts';
 import type { ConversationController, ConversationEnd } from './conversation-controller.ts';
 import { createConversation } from './conversation-setup.ts';
+import { reportEndedCall } from './ended-call.ts';
 import { EndpointTransfer, reachTransferTarget } from './endpoint-transfer.ts';
 import { buildMediaPath, type MediaPath, mediaPathSettings } from './media-path.ts';
 import { PlaybackWaits } from './playback-waits.ts';
@@ -157,7 +155,7 @@ export class CallSession {
           },
           interrupt: () => pacer.interrupt(),
           playedMs: (itemId) => pacer.playedMs(itemId),
-          isPlaying: () => pacer.talking || pacer.queuedMs > 0,
+          isPlaying: () => pacer.isPlaying,
         },
         controller,
         this.log,
@@ -377,43 +375,30 @@ export class CallSession {
       );
     }
     this.#phase = 'ended';
-    const summary = callSummary({
-      reason,
-      callerOutcome,
-      report,
-      arrivedAt: this.#arrivedAt,
-      answeredAt: this.#answeredAtMs,
-      firstAgentFrameAt: this.#firstAgentFrameAt,
-      inbound: this.#port?.stats ?? null,
-      outbound: this.#pacer?.stats ?? null,
-      conversation: this.#agent?.stats ?? null,
-      agentId: this.#agentDefinition?.id ?? null,
-    });
-    this.log.info(summary, 'call ended');
-    const conversation = this.#agent?.stats ?? null;
-    const costUsd = conversation ? estimateCostUsd(conversation.usage, this.#services.config.prices) : null;
-    recordCallMetrics(this.#services.metrics, {
-      reason,
-      inbound: this.#port?.stats ?? null,
-      outbound: this.#pacer?.stats ?? null,
-      conversation,
-      costUsd,
-    });
-    await finishRecord({
-      store: this.#services.store,
-      recorder: this.recorder,
-      agent: this.#agentDefinition,
-      callerNumber: this.callerNumber,
-      rememberCaller: !this.#forgotten,
-      memorySummary: this.#memorySummary,
-      answeredAt: this.#answeredAt,
-      reason,
-      callerOutcome,
-      conversation: this.#agent?.stats ?? null,
-      media: { rtpIn: summary['rtpIn'], rtpOut: summary['rtpOut'] },
-      costUsd,
-      log: this.log,
-    });
+    await reportEndedCall(
+      this.#services,
+      this.log,
+      {
+        reason,
+        callerOutcome,
+        report,
+        arrivedAt: this.#arrivedAt,
+        answeredAt: this.#answeredAtMs,
+        firstAgentFrameAt: this.#firstAgentFrameAt,
+        inbound: this.#port?.stats ?? null,
+        outbound: this.#pacer?.stats ?? null,
+        conversation: this.#agent?.stats ?? null,
+        agentId: this.#agentDefinition?.id ?? null,
+      },
+      {
+        recorder: this.recorder,
+        agent: this.#agentDefinition,
+        callerNumber: this.callerNumber,
+        rememberCaller: !this.#forgotten,
+        memorySummary: this.#memorySummary,
+        answeredAt: this.#answeredAt,
+      },
+    );
     this.#onEnded(this);
   }
 

@@ -314,7 +314,7 @@ export class ConversationController implements AgentSessionListener {
 
   #runAfterPlayoutIfDone(): void {
     const after = this.#afterPlayout;
-    if (after === null || !after.responseDone || this.#pacer.talking || this.#pacer.queuedMs > 0) return;
+    if (after === null || !after.responseDone || this.#pacer.isPlaying) return;
     this.#afterPlayout = null;
     after.then();
   }

@@ -24,6 +24,7 @@ import {
 } from './realtime-link.ts';
 import {
   type DecodedServerEvent,
+  isBenignErrorCode,
   isIgnoredServerEvent,
   type RealtimeClientEvent,
   type RealtimeServerEvent,
@@ -73,9 +74,6 @@ export interface RealtimeAgentSessionOptions {
   resilience: ResilienceSettings;
   now?: () => number;
 }
-
-/** Error codes that only mean a race already resolved itself (e.g. the server auto-cancelled). */
-const BENIGN_ERROR_CODES = new Set(['response_cancel_not_active']);
 
 export class RealtimeAgentSession implements LinkOwner {
   readonly stats: ConversationStats = createConversationStats();
@@ -375,7 +373,7 @@ export class RealtimeAgentSession implements LinkOwner {
 
   #onError(error: { type: string; code?: string | null; message: string; param?: string | null }): void {
     const { type, code, message, param } = error;
-    if (code && BENIGN_ERROR_CODES.has(code)) {
+    if (isBenignErrorCode(code)) {
       this.#log.debug({ code }, 'Realtime reported a resolved race');
       return;
     }

@@ -14,6 +14,7 @@ import {
 import {
   type DecodedServerEvent,
   encodeAudioAppend,
+  isBenignErrorCode,
   type RealtimeClientEvent,
   type RealtimeServerEvent,
 } from './realtime-protocol.ts';
@@ -78,8 +79,6 @@ export class RealtimeLink {
   #held: string[] = [];
   #rolloverTimer: NodeJS.Timeout | null = null;
   #closed = false;
-  reconnects = 0;
-  rollovers = 0;
 
   constructor(options: {
     endpoint: RealtimeEndpoint;
@@ -148,15 +147,15 @@ export class RealtimeLink {
   }
 
   #newLink(): Link {
+    // The handlers run only once the socket is open, by when `link` is assigned.
     const link: Link = {
-      connection: undefined as unknown as RealtimeConnection,
+      connection: new RealtimeConnection(this.#endpoint, {
+        onEvent: (decoded) => this.#onEvent(link, decoded),
+        onClose: (code, reason, expected) => this.#onClose(link, code, reason, expected),
+      }),
       configured: null,
       openedAt: 0,
     };
-    link.connection = new RealtimeConnection(this.#endpoint, {
-      onEvent: (decoded) => this.#onEvent(link, decoded),
-      onClose: (code, reason, expected) => this.#onClose(link, code, reason, expected),
-    });
     return link;
   }
 
@@ -197,7 +196,7 @@ export class RealtimeLink {
     if (decoded.ok && link.configured !== null) {
       const event: RealtimeServerEvent = decoded.event;
       if (event.type === 'session.updated') link.configured.resolve();
-      else if (event.type === 'error' && !benign(event.error.code)) {
+      else if (event.type === 'error' && !isBenignErrorCode(event.error.code)) {
         link.configured.reject(
           new RealtimeSessionError(
             'configure_failed',
@@ -240,7 +239,6 @@ export class RealtimeLink {
         }
         this.#replay(link, 0);
         this.#swapTo(link);
-        this.reconnects++;
         this.#log.info({ attempt }, 'Realtime conversation restored on a new socket');
         this.#owner.restored('reconnected');
         return;
@@ -289,7 +287,6 @@ export class RealtimeLink {
       const old = this.#link;
       this.#swapTo(link);
       await old.connection.close();
-      this.rollovers++;
       this.#log.info('rolled over to a fresh Realtime session');
       this.#owner.restored('rolled_over');
     } catch (error) {
@@ -323,8 +320,4 @@ export class RealtimeLink {
     this.#held = [];
     for (const base64 of held) link.connection.sendRaw(encodeAudioAppend(base64));
   }
-}
-
-function benign(code: string | null | undefined): boolean {
-  return code === 'response_cancel_not_active';
 }

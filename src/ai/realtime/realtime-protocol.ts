@@ -58,6 +58,13 @@ export function isIgnoredServerEvent(event: RealtimeServerEvent): event is Ignor
   return IGNORED_TYPES.has(event.type);
 }
 
+/** Error codes that only mean a race already resolved itself (e.g. the server auto-cancelled). */
+const BENIGN_ERROR_CODES: ReadonlySet<string> = new Set(['response_cancel_not_active']);
+
+export function isBenignErrorCode(code: string | null | undefined): boolean {
+  return code != null && BENIGN_ERROR_CODES.has(code);
+}
+
 export type ServerEventDecodeFailure = 'invalid_json' | 'not_an_event' | 'missing_fields';
 
 export type DecodedServerEvent =

@@ -103,6 +103,11 @@ export class RtpPacer {
     return this.#clock.running;
   }
 
+  /** Agent audio is playing or waiting to play. */
+  get isPlaying(): boolean {
+    return this.#clock.running || this.#queuedBytes > 0;
+  }
+
   get queuedMs(): number {
     return this.#queuedBytes / BYTES_PER_MS;
   }
